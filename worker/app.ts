@@ -1,0 +1,84 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody, type ErrorCode } from "./lib/errors";
+import { requestId } from "./middleware/request-id";
+import { jsonBody } from "./middleware/json-body";
+import { services } from "./middleware/services";
+import { apiKeysRouter } from "./routes/api-keys";
+import { authRouter } from "./routes/auth";
+import { healthRouter } from "./routes/health";
+import { membersRouter } from "./routes/members";
+import { projectsRouter } from "./routes/projects";
+import { teamsRouter } from "./routes/teams";
+import { VERSION } from "./version";
+
+const httpCodes: Record<number, ErrorCode> = {
+  400: "invalid_argument",
+  401: "unauthenticated",
+  403: "permission_denied",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
+// Request body caps by route; bulk ingest routes add their own entries here.
+const bodyLimits: [RegExp, number][] = [];
+const DEFAULT_BODY_LIMIT = 256 * 1024;
+const bodyLimitFor = (path: string) => bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT;
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestId);
+  app.use("/api/*", services);
+  app.use("/api/*", jsonBody(bodyLimitFor));
+
+  app.route("/api", healthRouter);
+  app.route("/api/v1", authRouter);
+  app.route("/api/v1/teams", teamsRouter);
+  app.route("/api/v1/members", membersRouter);
+  app.route("/api/v1/api-keys", apiKeysRouter);
+  app.route("/api/v1/projects", projectsRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (sl_...) or an access token from POST /api/v1/auth/token",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "basic", {
+    type: "http",
+    scheme: "basic",
+    description: "Any user name, the API key as password (how MLflow clients send it)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "sl_session",
+  });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Sightline API", version: VERSION },
+  });
+
+  app.notFound((c) => {
+    const err = new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+    return c.json(errorBody(err, c.get("requestId") ?? ""), 404);
+  });
+
+  app.onError((err, c) => {
+    const rid = c.get("requestId") ?? "";
+    if (err instanceof ApiError) return c.json(errorBody(err, rid), err.status);
+    if (err instanceof HTTPException && httpCodes[err.status]) {
+      const code = httpCodes[err.status]!;
+      const message = err.message === "Malformed JSON in request body" ? "request body is not valid JSON" : err.message;
+      return c.json(errorBody(new ApiError(code, message), rid), err.status);
+    }
+    console.error(JSON.stringify({ request_id: rid, error: String(err), stack: (err as Error).stack }));
+    return c.json(errorBody(new ApiError("internal", "internal error; quote the request id if you report it"), rid), 500);
+  });
+
+  return app;
+}

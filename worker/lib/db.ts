@@ -1,0 +1,29 @@
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "../../schema";
+import type { Config } from "../env";
+
+export type Db = NeonDatabase<typeof schema>;
+
+// Local runs and tests reach a plain Postgres through a WebSocket relay that
+// stands in for Neon's proxy; in production these stay at Neon's defaults.
+function configureNeon(wsProxy: string | undefined) {
+  if (!wsProxy) return;
+  neonConfig.wsProxy = (host, port) => `${wsProxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+// One pool of one connection per request: it connects on the first query, is
+// reused for the whole request, and is closed by the caller with waitUntil.
+// With max 1, code inside db.transaction() must use its `tx`, never `db`.
+export function createDb(config: Config): { db: Db; close: () => Promise<void> } {
+  configureNeon(config.NEON_WS_PROXY);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1 });
+  pool.on("error", () => {
+    // A dropped idle connection is reported here; the next query reconnects.
+  });
+  const db = drizzle({ client: pool, schema });
+  return { db, close: () => pool.end().catch(() => undefined) };
+}

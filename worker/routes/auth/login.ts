@@ -1,0 +1,31 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ApiError } from "../../lib/errors";
+import { authErrors, jsonBody, jsonContent, publicErrors } from "../../lib/openapi";
+import { roleScopes } from "../../lib/principal";
+import { newRouter } from "../../lib/router";
+import { checkCredentials, teamsOfUser } from "../../services/accounts";
+import { hitRateLimit } from "../../services/rate-limit";
+import { clientAddress } from "./client-address";
+import { loginBody, sessionSchema } from "./schema";
+import { startSession } from "./session-cookie";
+
+const route = createRoute({
+  method: "post",
+  path: "/login",
+  summary: "Log in; sets the session cookie",
+  request: { body: jsonBody(loginBody) },
+  responses: { 200: jsonContent(sessionSchema), ...publicErrors, 401: authErrors[401] },
+});
+
+export const loginRoute = newRouter().openapi(route, async (c) => {
+  const { email, password } = c.req.valid("json");
+  const db = c.get("db");
+  const config = c.get("config");
+  await hitRateLimit(db, `login:${clientAddress(c)}`, config.AUTH_RATE_LIMIT, config.AUTH_RATE_WINDOW_SECONDS);
+  const user = await checkCredentials(db, email, password);
+  const teams = await teamsOfUser(db, user.id);
+  const team = teams[0];
+  if (!team) throw new ApiError("permission_denied", "this account belongs to no team; ask a team owner to add you");
+  await startSession(c, user.id, team.id, team.role);
+  return c.json({ user, team, teams, scopes: roleScopes[team.role], via: "session" }, 200);
+});

@@ -1,0 +1,21 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authErrors, jsonBody, jsonContent } from "../../lib/openapi";
+import { bearerSecurity, newRouter } from "../../lib/router";
+import { need } from "../../middleware/auth";
+import { createProject } from "../../services/projects";
+import { createProjectBody, projectJson, projectSchema } from "./schema";
+
+const route = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Create a project",
+  security: bearerSecurity,
+  middleware: [need("write")] as const,
+  request: { body: jsonBody(createProjectBody) },
+  responses: { 201: jsonContent(z.object({ project: projectSchema }), "Created"), ...authErrors },
+});
+
+export const createProjectRoute = newRouter().openapi(route, async (c) => {
+  const project = await createProject(c.get("db"), c.get("principal").teamId, c.req.valid("json"));
+  return c.json({ project: projectJson(project) }, 201);
+});

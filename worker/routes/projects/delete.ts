@@ -1,0 +1,21 @@
+import { createRoute } from "@hono/zod-openapi";
+import { authErrors, noContent } from "../../lib/openapi";
+import { bearerSecurity, newRouter } from "../../lib/router";
+import { need } from "../../middleware/auth";
+import { deleteProject } from "../../services/projects";
+import { projectParams } from "./schema";
+
+const route = createRoute({
+  method: "delete",
+  path: "/{project}",
+  summary: "Delete a project and everything in it",
+  security: bearerSecurity,
+  middleware: [need("write")] as const,
+  request: { params: projectParams },
+  responses: { 204: noContent, ...authErrors },
+});
+
+export const deleteProjectRoute = newRouter().openapi(route, async (c) => {
+  await deleteProject(c.get("db"), c.get("principal").teamId, c.req.valid("param").project);
+  return c.body(null, 204);
+});

@@ -1,0 +1,28 @@
+import { readConfig, type Bindings } from "./env";
+import { createDb } from "./lib/db";
+import { sweepRateLimits } from "./services/rate-limit";
+
+// Cron work: each task is bounded and independent, so one failing does not
+// stop the others.
+export async function runScheduled(env: Bindings, scheduledTime: number): Promise<Record<string, string>> {
+  const config = readConfig(env);
+  const { db, close } = createDb(config);
+  const tasks: Record<string, () => Promise<unknown>> = {
+    rate_limits: () => sweepRateLimits(db),
+  };
+  const outcome: Record<string, string> = {};
+  try {
+    for (const [name, task] of Object.entries(tasks)) {
+      try {
+        await task();
+        outcome[name] = "ok";
+      } catch (err) {
+        outcome[name] = `failed: ${String(err)}`;
+        console.error(JSON.stringify({ scheduled: name, at: scheduledTime, error: String(err) }));
+      }
+    }
+  } finally {
+    await close();
+  }
+  return outcome;
+}
