@@ -6,10 +6,14 @@ import { requestId } from "./middleware/request-id";
 import { jsonBody } from "./middleware/json-body";
 import { services } from "./middleware/services";
 import { apiKeysRouter } from "./routes/api-keys";
+import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
 import { healthRouter } from "./routes/health";
+import { logsRouter } from "./routes/logs";
 import { membersRouter } from "./routes/members";
+import { metricsRouter } from "./routes/metrics";
 import { projectsRouter } from "./routes/projects";
+import { runsRouter } from "./routes/runs";
 import { teamsRouter } from "./routes/teams";
 import { VERSION } from "./version";
 
@@ -42,6 +46,10 @@ export function createApp() {
   app.route("/api/v1/members", membersRouter);
   app.route("/api/v1/api-keys", apiKeysRouter);
   app.route("/api/v1/projects", projectsRouter);
+  app.route("/api/v1", runsRouter);
+  app.route("/api/v1", metricsRouter);
+  app.route("/api/v1", logsRouter);
+  app.route("/api/v1", artifactsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

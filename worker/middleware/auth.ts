@@ -106,3 +106,8 @@ export function needRole(role: Role) {
     await next();
   });
 }
+
+// What every authenticated route puts in its createRoute({ middleware }): who is
+// calling, then whether the credential may do this. Per route, not per router,
+// because routers mounted at /api/v1 would otherwise leak `use("*")` onto siblings.
+export const guard = (scope: Scope) => [authenticate, need(scope)];

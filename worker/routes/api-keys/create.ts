@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
 import { authErrors, jsonBody, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { createApiKey } from "../../services/api-keys";
 import { apiKeySchema } from "../auth/schema";
 import { apiKeyJson } from "../auth/serialize";
@@ -13,7 +13,7 @@ const route = createRoute({
   path: "/",
   summary: "Create an API key; its secret is in this response only",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { body: jsonBody(createKeyBody) },
   responses: {
     201: jsonContent(z.object({ api_key: apiKeySchema, key: z.string() }), "Created; store the key now"),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { listApiKeys } from "../../services/api-keys";
 import { apiKeySchema } from "../auth/schema";
 import { apiKeyJson } from "../auth/serialize";
@@ -11,7 +11,7 @@ const route = createRoute({
   path: "/",
   summary: "List the team's API keys (never their secrets)",
   security: bearerSecurity,
-  middleware: [need("read")] as const,
+  middleware: guard("read"),
   responses: { 200: jsonContent(z.object({ api_keys: z.array(apiKeySchema) })), ...authErrors },
 });
 

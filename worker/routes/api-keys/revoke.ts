@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { authErrors, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { forgetKey } from "../../lib/key-cache";
 import { revokeApiKey } from "../../services/api-keys";
 import { keyParams } from "./schema";
@@ -11,7 +11,7 @@ const route = createRoute({
   path: "/{key_id}",
   summary: "Revoke an API key (takes effect everywhere within a minute)",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { params: keyParams },
   responses: { 204: noContent, ...authErrors },
 });

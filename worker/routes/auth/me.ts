@@ -11,7 +11,7 @@ const route = createRoute({
   path: "/me",
   summary: "Who is calling: the user, the current team, every team of the user, the scopes",
   security: bearerSecurity,
-  middleware: [authenticate] as const,
+  middleware: [authenticate],
   responses: { 200: jsonContent(sessionSchema), ...authErrors },
 });
 

@@ -13,7 +13,7 @@ const route = createRoute({
   path: "/auth/switch-team",
   summary: "Make another of your teams the session's current team",
   security: [{ session: [] }],
-  middleware: [authenticate] as const,
+  middleware: [authenticate],
   request: { body: jsonBody(z.object({ team_id: z.string().min(1).max(64) })) },
   responses: { 200: jsonContent(sessionSchema), ...authErrors },
 });

@@ -11,7 +11,7 @@ const route = createRoute({
   path: "/auth/token",
   summary: "Exchange an API key for a short-lived access token (verified without a database hit)",
   security: bearerSecurity,
-  middleware: [authenticate] as const,
+  middleware: [authenticate],
   responses: { 200: jsonContent(tokenResponse), ...authErrors },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { authenticate, need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { addMember, changeRole, listMembers, removeMember } from "../../services/members";
 import { addMemberBody, changeRoleBody, memberJson, memberParams, memberSchema } from "./schema";
 
@@ -11,7 +11,7 @@ const list = createRoute({
   path: "/",
   summary: "List the team's members",
   security: bearerSecurity,
-  middleware: [need("read")] as const,
+  middleware: guard("read"),
   responses: { 200: jsonContent(z.object({ members: z.array(memberSchema) })), ...authErrors },
 });
 
@@ -20,7 +20,7 @@ const add = createRoute({
   path: "/",
   summary: "Add an existing user to the team (takes a seat)",
   security: bearerSecurity,
-  middleware: [need("admin")] as const,
+  middleware: guard("admin"),
   request: { body: jsonBody(addMemberBody) },
   responses: { 201: jsonContent(z.object({ members: z.array(memberSchema) }), "Added"), ...authErrors },
 });
@@ -30,7 +30,7 @@ const patch = createRoute({
   path: "/{user_id}",
   summary: "Change a member's role",
   security: bearerSecurity,
-  middleware: [need("admin")] as const,
+  middleware: guard("admin"),
   request: { params: memberParams, body: jsonBody(changeRoleBody) },
   responses: { 200: jsonContent(z.object({ members: z.array(memberSchema) })), ...authErrors },
 });
@@ -40,13 +40,12 @@ const remove = createRoute({
   path: "/{user_id}",
   summary: "Remove a member (or leave the team yourself)",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { params: memberParams },
   responses: { 204: noContent, ...authErrors },
 });
 
 export const membersRouter = newRouter();
-membersRouter.use("*", authenticate);
 membersRouter
   .openapi(list, async (c) => {
     const rows = await listMembers(c.get("db"), c.get("principal").teamId);

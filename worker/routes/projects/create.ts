@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { createProject } from "../../services/projects";
 import { createProjectBody, projectJson, projectSchema } from "./schema";
 
@@ -10,7 +10,7 @@ const route = createRoute({
   path: "/",
   summary: "Create a project",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { body: jsonBody(createProjectBody) },
   responses: { 201: jsonContent(z.object({ project: projectSchema }), "Created"), ...authErrors },
 });

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { authErrors, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { deleteProject } from "../../services/projects";
 import { projectParams } from "./schema";
 
@@ -10,7 +10,7 @@ const route = createRoute({
   path: "/{project}",
   summary: "Delete a project and everything in it",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { params: projectParams },
   responses: { 204: noContent, ...authErrors },
 });

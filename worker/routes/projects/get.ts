@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { getProjectInTeam } from "../../services/projects";
 import { projectJson, projectParams, projectSchema } from "./schema";
 
@@ -10,7 +10,7 @@ const route = createRoute({
   path: "/{project}",
   summary: "Get a project by id or name",
   security: bearerSecurity,
-  middleware: [need("read")] as const,
+  middleware: guard("read"),
   request: { params: projectParams },
   responses: { 200: jsonContent(z.object({ project: projectSchema })), ...authErrors },
 });

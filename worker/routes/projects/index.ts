@@ -1,5 +1,4 @@
 import { newRouter } from "../../lib/router";
-import { authenticate } from "../../middleware/auth";
 import { createProjectRoute } from "./create";
 import { deleteProjectRoute } from "./delete";
 import { getProjectRoute } from "./get";
@@ -7,7 +6,6 @@ import { listProjectsRoute } from "./list";
 import { updateProjectRoute } from "./update";
 
 export const projectsRouter = newRouter();
-projectsRouter.use("*", authenticate);
 projectsRouter.route("/", listProjectsRoute);
 projectsRouter.route("/", createProjectRoute);
 projectsRouter.route("/", getProjectRoute);

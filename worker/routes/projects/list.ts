@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { listProjects } from "../../services/projects";
 import { projectJson, projectSchema } from "./schema";
 
@@ -10,7 +10,7 @@ const route = createRoute({
   path: "/",
   summary: "List the team's projects",
   security: bearerSecurity,
-  middleware: [need("read")] as const,
+  middleware: guard("read"),
   responses: { 200: jsonContent(z.object({ projects: z.array(projectSchema) })), ...authErrors },
 });
 

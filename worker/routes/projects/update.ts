@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { updateProject } from "../../services/projects";
 import { projectJson, projectParams, projectSchema, updateProjectBody } from "./schema";
 
@@ -10,7 +10,7 @@ const route = createRoute({
   path: "/{project}",
   summary: "Rename a project or change its description",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { params: projectParams, body: jsonBody(updateProjectBody) },
   responses: { 200: jsonContent(z.object({ project: projectSchema })), ...authErrors },
 });

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { text } from "../../lib/validation";
-import { authenticate, need } from "../../middleware/auth";
+import { guard } from "../../middleware/auth";
 import { createTeam, teamsOfUser } from "../../services/accounts";
 import { teamSchema } from "../auth/schema";
 
@@ -11,7 +11,7 @@ const list = createRoute({
   path: "/",
   summary: "The teams the calling user belongs to",
   security: bearerSecurity,
-  middleware: [need("read")] as const,
+  middleware: guard("read"),
   responses: { 200: jsonContent(z.object({ teams: z.array(teamSchema) })), ...authErrors },
 });
 
@@ -20,13 +20,12 @@ const create = createRoute({
   path: "/",
   summary: "Create another team, owned by the calling user",
   security: bearerSecurity,
-  middleware: [need("write")] as const,
+  middleware: guard("write"),
   request: { body: jsonBody(z.object({ name: text(100) })) },
   responses: { 201: jsonContent(z.object({ team: teamSchema }), "Created"), ...authErrors },
 });
 
 export const teamsRouter = newRouter();
-teamsRouter.use("*", authenticate);
 teamsRouter
   .openapi(list, async (c) => c.json({ teams: await teamsOfUser(c.get("db"), c.get("principal").userId) }, 200))
   .openapi(create, async (c) => {

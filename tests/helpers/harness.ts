@@ -1,0 +1,54 @@
+import { expect } from "vitest";
+import { api, randomIp, sessionCookie, uniq, type Creds } from "./api";
+
+export type Team = {
+  id: string;
+  userId: string;
+  email: string;
+  password: string;
+  key: string;
+  keyId: string;
+  cookie: string;
+  creds: Creds;
+};
+
+// Each test makes its own team (and user), from its own client address so the
+// sign-up rate limit never couples tests.
+export async function makeTeam(name = "Team"): Promise<Team> {
+  const email = `u-${uniq()}@example.com`;
+  const password = "correct horse battery staple";
+  const res = await api("POST", "/api/v1/signup", {
+    json: { email, password, team_name: `${name} ${uniq()}` },
+    headers: { "cf-connecting-ip": randomIp() },
+  });
+  expect(res.status, res.text).toBe(201);
+  return {
+    id: res.body.team.id,
+    userId: res.body.user.id,
+    email,
+    password,
+    key: res.body.api_key.key,
+    keyId: res.body.api_key.id,
+    cookie: sessionCookie(res.headers),
+    creds: { key: res.body.api_key.key },
+  };
+}
+
+export async function makeKey(team: Team, scopes: string[], extra: Record<string, unknown> = {}) {
+  const res = await api("POST", "/api/v1/api-keys", { creds: team.creds, json: { label: `k-${uniq()}`, scopes, ...extra } });
+  expect(res.status, res.text).toBe(201);
+  return { key: res.body.key as string, id: res.body.api_key.id as string };
+}
+
+export async function makeProject(team: Team, name = `p-${uniq()}`) {
+  const res = await api("POST", "/api/v1/projects", { creds: team.creds, json: { name } });
+  expect(res.status, res.text).toBe(201);
+  return res.body.project as { id: string; name: string };
+}
+
+export function expectError(res: { status: number; body: any; text: string }, status: number, code?: string) {
+  expect(res.status, res.text).toBe(status);
+  expect(res.body?.error?.request_id, res.text).toBeTypeOf("string");
+  expect(res.body?.error?.message, res.text).toBeTypeOf("string");
+  if (code) expect(res.body.error.code, res.text).toBe(code);
+}
