@@ -1,7 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody, type ErrorCode } from "./lib/errors";
+import { fromPostgresError } from "./lib/pg-errors";
 import { requestId } from "./middleware/request-id";
 import { jsonBody } from "./middleware/json-body";
 import { services } from "./middleware/services";
@@ -33,10 +35,24 @@ const bodyLimits: [RegExp, number][] = [];
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 const bodyLimitFor = (path: string) => bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT;
 
+// No identifier, name or filter in Sightline contains NUL; Postgres cannot store
+// one, so such a URL is refused before any handler sees it.
+const rejectNul = createMiddleware<AppEnv>(async (c, next) => {
+  let url: string;
+  try {
+    url = decodeURIComponent(c.req.url);
+  } catch {
+    throw new ApiError("invalid_argument", "the URL is not valid percent-encoded UTF-8");
+  }
+  if (url.includes("\u0000")) throw new ApiError("invalid_argument", "the URL must not contain NUL characters");
+  await next();
+});
+
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("*", requestId);
+  app.use("/api/*", rejectNul);
   app.use("/api/*", services);
   app.use("/api/*", jsonBody(bodyLimitFor));
 
@@ -84,6 +100,8 @@ export function createApp() {
       const message = err.message === "Malformed JSON in request body" ? "request body is not valid JSON" : err.message;
       return c.json(errorBody(new ApiError(code, message), rid), err.status);
     }
+    const mapped = fromPostgresError(err);
+    if (mapped) return c.json(errorBody(mapped, rid), mapped.status);
     console.error(JSON.stringify({ request_id: rid, error: String(err), stack: (err as Error).stack }));
     return c.json(errorBody(new ApiError("internal", "internal error; quote the request id if you report it"), rid), 500);
   });
