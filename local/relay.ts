@@ -6,19 +6,41 @@ import { WebSocketServer, type WebSocket } from "ws";
 
 export type Relay = { port: number; wsProxy: string; stop(): Promise<void> };
 
-export async function startRelay(opts: { target: { host: string; port: number }; port?: number }): Promise<Relay> {
+// `exclusive`: PGlite has one backend that every connection shares, so two
+// connections' transactions can interleave; the relay then lets one connection
+// through at a time and queues the rest (each Worker request holds one briefly).
+export async function startRelay(opts: { target: { host: string; port: number }; port?: number; exclusive?: boolean }): Promise<Relay> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: opts.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     wss.once("listening", resolve);
     wss.once("error", reject);
   });
   const sockets = new Set<Socket>();
+  const waiting: (() => void)[] = [];
+  let open = 0;
+  const release = () => {
+    open--;
+    waiting.shift()?.();
+  };
   wss.on("connection", (ws) => {
-    const tcp = createConnection({ host: opts.target.host, port: opts.target.port });
-    tcp.setNoDelay(true);
-    sockets.add(tcp);
-    pipe(ws, tcp);
-    tcp.once("close", () => sockets.delete(tcp));
+    const early: Buffer[] = [];
+    const hold = (data: Buffer) => early.push(Buffer.from(data));
+    ws.on("message", hold);
+    const start = () => {
+      open++;
+      if (ws.readyState !== ws.OPEN) return release();
+      const tcp = createConnection({ host: opts.target.host, port: opts.target.port });
+      tcp.setNoDelay(true);
+      sockets.add(tcp);
+      ws.off("message", hold);
+      pipe(ws, tcp, early);
+      tcp.once("close", () => {
+        sockets.delete(tcp);
+        release();
+      });
+    };
+    if (!opts.exclusive || open === 0) start();
+    else waiting.push(start);
   });
   const port = (wss.address() as { port: number }).port;
   return {
@@ -35,10 +57,14 @@ export async function startRelay(opts: { target: { host: string; port: number };
   };
 }
 
-function pipe(ws: WebSocket, tcp: Socket) {
+function pipe(ws: WebSocket, tcp: Socket, early: Buffer[]) {
   const terminate = watchForTerminate(() => tcp.end());
   const pending: Buffer[] = [];
   let connected = false;
+  for (const b of early) {
+    pending.push(b);
+    terminate(b);
+  }
   tcp.once("connect", () => {
     connected = true;
     for (const b of pending) tcp.write(b);

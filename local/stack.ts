@@ -57,7 +57,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       databaseUrl = pg.url;
       log(`embedded Postgres (PGlite) on 127.0.0.1:${pg.port}`);
     }
-    const relay = await startRelay({ target });
+    const relay = await startRelay({ target, exclusive: !opts.databaseUrl });
     stops.push(relay.stop);
     useRelay(relay.wsProxy);
     if (opts.freshDatabase && opts.databaseUrl) {

@@ -6,7 +6,12 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
-    ctx.waitUntil(runScheduled(env, controller.scheduledTime));
+  // Awaited rather than handed to waitUntil, so the cron's work (and, locally,
+  // wrangler's /__scheduled trigger that tests use) finishes before it reports.
+  async scheduled(controller: ScheduledController, env: Bindings) {
+    const outcome = await runScheduled(env, controller.scheduledTime);
+    // Every task has run; a failure still marks the invocation failed in Cloudflare's cron log.
+    const failed = Object.entries(outcome).filter(([, v]) => v !== "ok");
+    if (failed.length) throw new Error(`scheduled tasks failed: ${failed.map(([k, v]) => `${k} ${v}`).join("; ")}`);
   },
 } satisfies ExportedHandler<Bindings>;
