@@ -1,1 +1,2 @@
-export declare function buildDashboard(): Promise<void>;
+export type DashboardBuild = { js: string[]; css: string[]; gzipBytes: number; rawBytes: number };
+export declare function buildDashboard(opts?: { quiet?: boolean }): Promise<DashboardBuild>;

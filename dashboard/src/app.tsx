@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { Header } from "./components/header";
+import { ErrorBox, Loading } from "./components/states";
+import { ApiFailure, get } from "./lib/api";
+import { match, navigate, useLocation } from "./lib/router";
+import { SessionContext } from "./lib/session";
+import type { Session } from "./lib/types";
+import { AuthPage } from "./pages/auth";
+import { ComparePage } from "./pages/compare";
+import { KeysPage } from "./pages/keys";
+import { ProjectsPage } from "./pages/projects";
+import { RunPage } from "./pages/run";
+import { RunsPage } from "./pages/runs";
+
+const PUBLIC = new Set(["/login", "/signup"]);
+
+export function App() {
+  const loc = useLocation();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<Error>();
+
+  const refresh = useCallback(async () => {
+    try {
+      setSession(await get<Session>("/me"));
+      setBootError(undefined);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.status === 401) setSession(null);
+      else setBootError(err as Error);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const out = () => setSession(null);
+    window.addEventListener("sl:unauthenticated", out);
+    return () => window.removeEventListener("sl:unauthenticated", out);
+  }, []);
+
+  // Signed out on a private page → log in, and come back afterwards.
+  useEffect(() => {
+    if (session === null && !PUBLIC.has(loc.path)) {
+      const back = loc.path === "/" ? "" : `?next=${encodeURIComponent(loc.path + location.search)}`;
+      navigate(`/login${back}`, { replace: true });
+    }
+    if (session && (PUBLIC.has(loc.path) || loc.path === "/")) navigate(loc.query.get("next") ?? "/projects", { replace: true });
+  }, [session, loc.path]);
+
+  useEffect(() => {
+    document.title = titleFor(loc.path);
+  }, [loc.path]);
+
+  if (bootError) return <ErrorBox error={bootError} retry={refresh} />;
+  if (session === null) return PUBLIC.has(loc.path) ? <AuthPage mode={loc.path === "/signup" ? "signup" : "login"} onDone={refresh} /> : <Loading what="Redirecting" />;
+  // While /me is in flight the page already loads its own data (a signed-out
+  // visitor's requests answer 401 and land on the login page).
+  if (session === undefined && PUBLIC.has(loc.path)) return <Loading what="Starting" />;
+  return (
+    <SessionContext.Provider value={session ? { session, refresh } : null}>
+      {session ? <Header path={loc.path} /> : <header class="topbar" />}
+      <main id="main">{route(loc.path, loc.query)}</main>
+    </SessionContext.Provider>
+  );
+}
+
+function route(path: string, query: URLSearchParams) {
+  let m: Record<string, string> | null;
+  if (path === "/projects") return <ProjectsPage />;
+  if (path === "/settings/keys") return <KeysPage />;
+  if ((m = match("/projects/:project/compare", path))) return <ComparePage project={m.project!} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />;
+  if ((m = match("/projects/:project", path))) return <RunsPage key={m.project} project={m.project!} />;
+  if ((m = match("/runs/:run", path))) return <RunPage key={m.run} runId={m.run!} />;
+  return (
+    <div class="state empty">
+      <h3>Page not found</h3>
+      <p>
+        Nothing lives at <code>{path}</code>. Go to <a href="/projects">your projects</a>.
+      </p>
+    </div>
+  );
+}
+
+function titleFor(path: string) {
+  if (path.startsWith("/runs/")) return "Run · Sightline";
+  if (path.endsWith("/compare")) return "Compare · Sightline";
+  if (path.startsWith("/projects/")) return `${decodeURIComponent(path.split("/")[2] ?? "")} · Sightline`;
+  if (path === "/settings/keys") return "API keys · Sightline";
+  return "Sightline";
+}

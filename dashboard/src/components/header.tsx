@@ -1,0 +1,84 @@
+import { useState } from "preact/hooks";
+import { api } from "../lib/api";
+import { navigate } from "../lib/router";
+import { useSession } from "../lib/session";
+import { applyTheme, currentTheme, type ThemeChoice } from "../lib/theme";
+
+const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
+const THEME_ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
+
+export function Header({ path }: { path: string }) {
+  const { session, refresh } = useSession()!;
+  const [theme, setTheme] = useState(currentTheme);
+  const [busy, setBusy] = useState(false);
+
+  async function switchTeam(id: string) {
+    if (id === "__new") {
+      const name = prompt("Name of the new team");
+      if (!name) return;
+      const { team } = await api("POST", "/teams", { name });
+      id = team.id;
+    }
+    setBusy(true);
+    try {
+      await api("POST", "/auth/switch-team", { team_id: id });
+      await refresh();
+      navigate("/projects");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function logout() {
+    await api("POST", "/logout").catch(() => undefined);
+    location.href = "/login";
+  }
+
+  const nav = (href: string, label: string) => (
+    <a href={href} class={path === href || (href === "/projects" && path.startsWith("/projects")) ? "active" : ""}>
+      {label}
+    </a>
+  );
+  return (
+    <header class="topbar">
+      <a href="/projects" class="brand" aria-label="Sightline home">
+        <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+          <path d="M1 12 L5 6 L9 9 L15 2" stroke="currentColor" stroke-width="2" fill="none" />
+        </svg>
+        Sightline
+      </a>
+      <nav>
+        {nav("/projects", "Projects")}
+        {nav("/settings/keys", "API keys")}
+      </nav>
+      <div class="spacer" />
+      <label class="team-switch">
+        <span class="sr-only">Team</span>
+        <select aria-label="Team" value={session.team.id} disabled={busy} onChange={(e) => switchTeam((e.target as HTMLSelectElement).value)}>
+          {session.teams.map((t) => (
+            <option value={t.id}>
+              {t.name} ({t.role})
+            </option>
+          ))}
+          <option value="__new">+ New team…</option>
+        </select>
+      </label>
+      <button
+        class="icon"
+        title={`Theme: ${theme} (click to change)`}
+        aria-label={`Theme: ${theme}`}
+        onClick={() => {
+          const next = NEXT_THEME[theme];
+          applyTheme(next);
+          setTheme(next);
+        }}
+      >
+        {THEME_ICON[theme]}
+      </button>
+      <span class="muted small user">{session.user.email}</span>
+      <button class="ghost" onClick={logout}>
+        Log out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,163 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { configAt, fmtAgo, fmtDuration, fmtNum, fmtValue, num } from "../lib/format";
+import { SORTABLE } from "../lib/filter";
+import { navigate } from "../lib/router";
+import type { Run } from "../lib/types";
+import { VirtualList } from "./virtual-list";
+
+export type Row = { run: Run; group?: undefined } | { group: { key: string; label: string; runs: Run[] }; run?: undefined };
+const ROW = 28;
+const FIXED = [
+  { id: "name", label: "Name", width: 220 },
+  { id: "status", label: "Status", width: 90 },
+  { id: "created_at", label: "Created", width: 96 },
+  { id: "duration", label: "Duration", width: 84 },
+  { id: "tags", label: "Tags", width: 150 },
+];
+
+function colLabel(id: string) {
+  if (id.startsWith("config.")) return id.slice(7);
+  const m = SUMMARY_COL.exec(id);
+  return m ? (m[2] === "last" ? m[1]! : `${m[1]} (${m[2]})`) : id;
+}
+
+const SUMMARY_COL = /^summary\.(.+)\.(last|min|max)$/;
+
+function cell(run: Run, id: string): string {
+  if (id.startsWith("config.")) return fmtValue(configAt(run.config, id.slice(7)));
+  const m = SUMMARY_COL.exec(id);
+  return m ? fmtNum(run.summary?.[m[1]!]?.[m[2] as "last" | "min" | "max"]) : "";
+}
+
+function summaryValue(run: Run, id: string): number {
+  const m = SUMMARY_COL.exec(id);
+  return m ? num(run.summary?.[m[1]!]?.[m[2] as "last" | "min" | "max"] ?? null) : NaN;
+}
+
+// Virtual-scrolled runs table; keyboard: ↑/↓ move, Space or x selects, Enter opens.
+export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect }: { rows: Row[]; columns: string[]; orderBy: string; onSort: (col: string) => void; selected: Set<string>; onSelect: (s: Set<string>) => void }) {
+  const [cursor, setCursor] = useState(0);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const cols = [...FIXED, ...columns.map((id) => ({ id, label: colLabel(id), width: 110 }))];
+  const template = `32px ${cols.map((c) => `${c.width}px`).join(" ")}`;
+  const width = 32 + cols.reduce((n, c) => n + c.width, 0);
+  const runsShown = rows.filter((r) => r.run).map((r) => r.run!);
+  // The bench reads when the table first showed rows on this page load.
+  useEffect(() => {
+    const w = window as unknown as { __slRunsTable?: number };
+    if (rows.length && w.__slRunsTable === undefined) w.__slRunsTable = performance.now();
+  }, [rows.length > 0]);
+
+  const toggle = (id: string) => {
+    const s = new Set(selected);
+    if (s.has(id)) s.delete(id);
+    else s.add(id);
+    onSelect(s);
+  };
+  const move = (i: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, i));
+    setCursor(next);
+    const el = scroller.current;
+    if (el) {
+      if (next * ROW < el.scrollTop) el.scrollTop = next * ROW;
+      else if ((next + 1) * ROW > el.scrollTop + el.clientHeight) el.scrollTop = (next + 1) * ROW - el.clientHeight;
+    }
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const row = rows[cursor];
+    if (e.key === "ArrowDown" || e.key === "j") (e.preventDefault(), move(cursor + 1));
+    else if (e.key === "ArrowUp" || e.key === "k") (e.preventDefault(), move(cursor - 1));
+    else if (e.key === "PageDown") (e.preventDefault(), move(cursor + 20));
+    else if (e.key === "PageUp") (e.preventDefault(), move(cursor - 20));
+    else if ((e.key === " " || e.key === "x") && row?.run) (e.preventDefault(), toggle(row.run.id));
+    else if (e.key === "Enter" && row?.run) navigate(`/runs/${row.run.id}`);
+  };
+
+  const sortMark = (id: string) => (orderBy === id ? " ▲" : orderBy === `-${id}` ? " ▼" : "");
+  const allOn = runsShown.length > 0 && runsShown.every((r) => selected.has(r.id));
+  return (
+    <div class="table-wrap">
+      <div class="rt" style={{ width: `${width}px` }}>
+        <div class="rt-head" style={{ gridTemplateColumns: template }} role="row">
+          <span>
+            <input type="checkbox" aria-label="Select all loaded runs" checked={allOn} onChange={() => onSelect(allOn ? new Set() : new Set(runsShown.map((r) => r.id)))} />
+          </span>
+          {cols.map((c) =>
+            SORTABLE(c.id) ? (
+              <button class={`th ${c.id.includes(".") ? "num" : ""}`} role="columnheader" title={`Sort by ${c.id}`} onClick={() => onSort(c.id)}>
+                {c.label}
+                {sortMark(c.id)}
+              </button>
+            ) : (
+              <span class="th" role="columnheader">
+                {c.label}
+              </span>
+            ),
+          )}
+        </div>
+        <div tabIndex={0} onKeyDown={onKey} class="rt-body" data-testid="runs-table" aria-label="Runs; arrow keys move, space selects, enter opens">
+          <VirtualList
+            count={rows.length}
+            rowHeight={ROW}
+            height={`min(${rows.length * ROW + 2}px, calc(100vh - 230px))`}
+            onScrollEl={(el) => (scroller.current = el)}
+            render={(i) => {
+              const row = rows[i]!;
+              if (row.group) {
+                const g = row.group;
+                return (
+                  <div class="rt-row group" style={{ gridTemplateColumns: template }} key={`g:${g.label}`}>
+                    <span />
+                    <span class="grp">
+                      {g.key} = <strong>{g.label}</strong> <span class="muted">({g.runs.length})</span>
+                    </span>
+                    <span />
+                    <span />
+                    <span />
+                    <span />
+                    {columns.map((c) => (
+                      <span class="num muted" title="mean over the group">
+                        {c.startsWith("summary.") ? fmtNum(mean(g.runs.map((r) => summaryValue(r, c))))  : ""}
+                      </span>
+                    ))}
+                  </div>
+                );
+              }
+              const r = row.run;
+              return (
+                <div class={`rt-row ${i === cursor ? "cursor" : ""} ${selected.has(r.id) ? "selected" : ""}`} style={{ gridTemplateColumns: template }} key={r.id} data-run={r.id} onClick={() => setCursor(i)}>
+                  <span>
+                    <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
+                  </span>
+                  <a href={`/runs/${r.id}`} class="name" title={r.name}>
+                    {r.name}
+                  </a>
+                  <span>
+                    <span class={`badge status-${r.status}`}>{r.status}</span>
+                  </span>
+                  <span class="muted" title={r.created_at}>
+                    {fmtAgo(r.created_at)}
+                  </span>
+                  <span class="num">{fmtDuration(r.duration_ms)}</span>
+                  <span class="tags-cell" title={r.tags.join(", ")}>
+                    {r.tags.map((t) => (
+                      <span class="tag">{t}</span>
+                    ))}
+                  </span>
+                  {columns.map((c) => (
+                    <span class="num">{cell(r, c)}</span>
+                  ))}
+                </div>
+              );
+            }}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function mean(xs: number[]) {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : null;
+}

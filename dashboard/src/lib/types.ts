@@ -1,0 +1,52 @@
+// Shapes of the API's JSON (docs/api/tracking.md and the OpenAPI document).
+export type Role = "owner" | "admin" | "member" | "viewer";
+export type Scope = "read" | "write" | "admin";
+export type Team = { id: string; name: string; plan: string; role: Role };
+export type User = { id: string; email: string; name: string | null };
+export type Session = { user: User; team: Team; teams: Team[]; scopes: Scope[]; via: string };
+export type Project = { id: string; name: string; description: string; created_at: string; updated_at: string };
+export type ApiKey = {
+  id: string;
+  label: string;
+  scopes: Scope[];
+  user_id: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+};
+
+// JSON cannot carry NaN or ±Infinity: the API sends them as strings.
+export type Num = number | "NaN" | "Infinity" | "-Infinity";
+export type RunStatus = "running" | "finished" | "failed" | "killed" | "crashed";
+export type Summary = { last: Num; min: Num | null; max: Num | null; step: number; count: number };
+export type Run = {
+  id: string;
+  project_id: string;
+  name: string;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  tags: string[];
+  notes: string;
+  git: { commit?: string | null; branch?: string | null; dirty?: boolean | null; remote?: string | null } | null;
+  host: string | null;
+  system: Record<string, unknown> | null;
+  summary: Record<string, Summary>;
+  exit_code: number | null;
+  created_at: string;
+  updated_at: string;
+  heartbeat_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+};
+export type MetricInfo = { key: string; count: number; min_step: number; max_step: number; last: Num; min: Num | null; max: Num | null };
+export type Bucket = { x0: number; x1: number; min: Num | null; max: Num | null; last: Num; count: number; last_x: number };
+export type BucketsReply = {
+  key: string;
+  x: "step" | "time";
+  start: number;
+  end: number;
+  buckets: number;
+  series: { run: string; points: Bucket[] }[];
+};
+export type LogLine = { n: number; text: string; stream: "stdout" | "stderr"; ts: number | string | null };

@@ -1,0 +1,47 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+// Debian's Chromium, never a downloaded one; flags keep it quiet and offline.
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"];
+export const SCREENSHOTS = fileURLToPath(new URL("../../output/screenshots/", import.meta.url));
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export async function shot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+}
+
+// Every request the page makes for metric buckets, parsed, in order.
+export function watchBuckets(page: Page) {
+  const seen: URLSearchParams[] = [];
+  page.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.pathname === "/api/v1/metrics/buckets") seen.push(u.searchParams);
+  });
+  return seen;
+}
+
+// Browser console errors fail the test: a broken page should not pass quietly.
+export function watchErrors(page: Page) {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  return errors;
+}
+
+// Drag across a chart's plot area from one fraction of its width to another.
+export async function dragZoom(page: Page, chart: string, from: number, to: number) {
+  const over = page.locator(`${chart} .u-over`);
+  const box = (await over.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 4 });
+  await page.mouse.move(box.x + box.width * to, y, { steps: 4 });
+  await page.mouse.up();
+}
