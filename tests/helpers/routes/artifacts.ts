@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { expect } from "vitest";
+import { api, uniq } from "../api";
+import { sql } from "../db";
+import type { Team } from "../harness";
+import type { Area, RouteCase } from "../route-table";
+
+export const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+
+// Runs are made behind the API's back so artifact tests do not depend on the runs routes.
+export async function makeRun(team: Team, projectId: string): Promise<string> {
+  const id = `run_${uniq().padEnd(20, "0").slice(0, 20)}`;
+  await sql("insert into runs (team_id, id, project_id, name) values ($1, $2, $3, $4)", [team.id, id, projectId, `r-${uniq()}`]);
+  return id;
+}
+
+// Announce, PUT each small file to its presigned URL, commit: the whole upload protocol.
+export async function putVersion(team: Team, project: string, name: string, files: Record<string, Buffer>, extra: Record<string, unknown> = {}) {
+  const entries = Object.entries(files).map(([path, b]) => ({ path, size: b.length, sha256: sha256(b) }));
+  const res = await api("POST", `/api/v1/projects/${project}/artifacts/${name}/versions`, {
+    creds: team.creds,
+    json: { type: "dataset", files: entries, ...extra },
+  });
+  expect(res.status, res.text).toBe(201);
+  const bySha = new Map(entries.map((e) => [e.sha256, files[e.path]!]));
+  for (const u of res.body.uploads) {
+    const put = await fetch(u.url, { method: "PUT", body: new Uint8Array(bySha.get(u.sha256)!) });
+    expect(put.status, await put.text()).toBe(200);
+  }
+  const commit = await api("POST", `/api/v1/projects/${project}/artifacts/${name}/versions/${res.body.version.id}/commit`, { creds: team.creds });
+  expect(commit.status, commit.text).toBe(200);
+  return { announce: res.body, version: commit.body.version };
+}
+
+const art = "/api/v1/projects/{project}/artifacts";
+const own = (f: any) => ({ project: f.projectId, name: f.artifactName, version: "v1", alias: "best", run: f.runId });
+const file = () => ({ path: "a.txt", size: 1, sha256: sha256("x") });
+
+export const artifactRoutes: RouteCase[] = [
+  { method: "GET", path: art, scope: "read", owned: true, params: own },
+  { method: "GET", path: `${art}/{name}`, scope: "read", owned: true, params: own },
+  { method: "POST", path: `${art}/{name}/versions`, scope: "write", owned: true, params: own, body: () => ({ type: "dataset", files: [file()] }) },
+  { method: "POST", path: `${art}/{name}/versions/{version}/commit`, scope: "write", owned: true, params: own },
+  { method: "GET", path: `${art}/{name}/versions/{version}`, scope: "read", owned: true, params: own },
+  { method: "DELETE", path: `${art}/{name}/versions/{version}`, scope: "write", owned: true, params: own },
+  { method: "PUT", path: `${art}/{name}/aliases/{alias}`, scope: "write", owned: true, params: own, body: () => ({ version: "v1" }) },
+  { method: "DELETE", path: `${art}/{name}/aliases/{alias}`, scope: "write", owned: true, params: own },
+  {
+    method: "POST",
+    path: "/api/v1/runs/{run}/artifacts/inputs",
+    scope: "write",
+    owned: true,
+    params: own,
+    body: (f) => ({ project: f.projectId, artifact: f.artifactName, version: "v1" }),
+  },
+  { method: "GET", path: "/api/v1/runs/{run}/artifacts", scope: "read", owned: true, params: own },
+  { method: "POST", path: "/api/v1/runs/{run}/files", scope: "write", owned: true, params: own, body: () => ({ files: [file()] }) },
+  { method: "POST", path: "/api/v1/runs/{run}/files/commit", scope: "write", owned: true, params: own, body: () => ({ paths: ["a.txt"] }) },
+  { method: "GET", path: "/api/v1/runs/{run}/files", scope: "read", owned: true, params: own },
+  { method: "GET", path: "/api/v1/storage/usage", scope: "read" },
+];
+
+export const artifactsArea: Area = {
+  routes: artifactRoutes,
+  fixture: async (f) => {
+    const artifactName = `a-${uniq()}`;
+    await putVersion(f.team, f.projectId, artifactName, { "a.txt": Buffer.from("fixture") });
+    return { artifactName, runId: await makeRun(f.team, f.projectId) };
+  },
+};

@@ -1,0 +1,46 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authErrors, jsonBody, jsonContent, noContent } from "../../lib/openapi";
+import { bearerSecurity, newRouter } from "../../lib/router";
+import { guard } from "../../middleware/auth";
+import { mapLimit } from "../../services/artifacts/objects";
+import { objectKey, presignGet, requireStore } from "../../lib/presign";
+import { versionLineage } from "../../services/artifacts/lineage";
+import { aliasesByVersion, getArtifactInTeam, resolveVersion, versionFiles } from "../../services/artifacts/versions";
+import { artifactJson, artifactSchema, fileSchema, runRefSchema, versionJson, versionParams, versionSchema } from "./schema";
+
+const route = createRoute({
+  method: "get",
+  path: "/projects/{project}/artifacts/{name}/versions/{version}",
+  summary: "Resolve name:alias or name:v3 to a version, with its files (presigned GET URLs) and lineage",
+  security: bearerSecurity,
+  middleware: guard("read"),
+  request: { params: versionParams },
+  responses: {
+    200: jsonContent(
+      z.object({
+        artifact: artifactSchema,
+        version: versionSchema,
+        files: z.array(fileSchema),
+        produced_by: runRefSchema.nullable(),
+        used_by: z.array(runRefSchema),
+      }),
+    ),
+    ...authErrors,
+  },
+});
+
+export const getVersionRoute = newRouter().openapi(route, async (c) => {
+  const { project, name, version: ref } = c.req.valid("param");
+  const [db, teamId] = [c.get("db"), c.get("principal").teamId];
+  const store = requireStore(c.get("storage"));
+  const artifact = await getArtifactInTeam(db, teamId, project, name);
+  const version = await resolveVersion(db, teamId, artifact, ref);
+  const aliases = await aliasesByVersion(db, teamId, artifact.id);
+  const files = await versionFiles(db, teamId, version.id);
+  const lineage = await versionLineage(db, teamId, version.id);
+  const withUrls = await mapLimit(files, 16, async (f) => ({ ...f, url: await presignGet(store, objectKey(teamId, f.sha256)) }));
+  return c.json(
+    { artifact: artifactJson(artifact), version: versionJson(version, aliases.get(version.id)), files: withUrls, ...lineage },
+    200,
+  );
+});
