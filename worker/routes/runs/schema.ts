@@ -1,0 +1,124 @@
+import { z } from "@hono/zod-openapi";
+import { runStatuses } from "../../../schema";
+import { text, timestamp } from "../../lib/validation";
+import { MAX_CONFIG_BYTES } from "../../services/runs";
+export const MAX_JSON_DEPTH = 10;
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// Postgres jsonb refuses NUL and unpaired surrogates (a 500 if they got that
+// far), and deep or huge documents are a cheap way to slow every list query.
+function jsonProblem(value: unknown, path: (string | number)[], depth: number): { path: (string | number)[]; message: string } | null {
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) return { path, message: "must not contain NUL (\\u0000)" };
+    if (loneSurrogate.test(value)) return { path, message: "must be valid Unicode (unpaired surrogate)" };
+    return null;
+  }
+  if (value === null || typeof value !== "object") return null;
+  if (depth > MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [k, v] of entries) {
+    if (typeof k === "string" && (k.includes("\u0000") || loneSurrogate.test(k))) {
+      return { path: [...path, k.replace(/\u0000/g, "\\u0000")], message: "key must not contain NUL or unpaired surrogates" };
+    }
+    const p = jsonProblem(v, [...path, k], depth + 1);
+    if (p) return p;
+  }
+  return null;
+}
+
+export const jsonObject = (maxBytes = MAX_CONFIG_BYTES) =>
+  z.record(z.string(), z.unknown()).superRefine((obj, ctx) => {
+    const problem = jsonProblem(obj, [], 1);
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      return;
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify(obj)).length;
+    if (bytes > maxBytes) ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON (got ${bytes})` });
+  });
+
+const tags = z
+  .array(text(128))
+  .max(64, "at most 64 tags")
+  .transform((t) => [...new Set(t)]);
+
+const gitInfo = z
+  .object({
+    commit: text(256, 0).nullish(),
+    branch: text(512, 0).nullish(),
+    dirty: z.boolean().nullish(),
+    remote: text(2048, 0).nullish(),
+  });
+
+export const createRunBody = z.object({
+  name: text(128).optional(),
+  config: jsonObject().optional(),
+  tags: tags.optional(),
+  notes: text(20_000, 0).optional(),
+  git: gitInfo.nullish(),
+  host: text(256, 0).nullish(),
+  system: jsonObject().nullish(),
+});
+export type CreateRunInput = z.infer<typeof createRunBody>;
+
+export const updateRunBody = z
+  .object({ name: text(128).optional(), tags: tags.optional(), notes: text(20_000, 0).optional(), config: jsonObject().optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, tags, notes or config to change");
+export type UpdateRunInput = z.infer<typeof updateRunBody>;
+
+export const finishRunBody = z.object({
+  status: z.enum(["finished", "failed", "killed"]),
+  exit_code: z.number().int().min(-2_147_483_648).max(2_147_483_647).nullish(),
+});
+
+// Ids and names reach SQL only as bound parameters, but Postgres still refuses
+// NUL in a text parameter, so control characters stop here as a 400.
+const ref = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001F\u007F]+$/, "must not contain control characters");
+
+export const runParams = z.object({
+  run: ref(64).openapi({ param: { name: "run", in: "path" }, description: "Run id (run_...)" }),
+});
+
+export const projectRunsParams = z.object({
+  project: ref(128).openapi({ param: { name: "project", in: "path" }, description: "Project id (prj_...) or name" }),
+});
+
+// A query parameter that may repeat: hono hands one value as a string, several as an array.
+const repeatable = <T extends z.ZodType>(item: T, max: number, name: string) =>
+  z
+    .preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(item).max(max, `at most ${max} ${name} values`).optional())
+    .openapi({ type: "array", items: { type: "string" } });
+
+export const listRunsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(8192).optional(),
+  status: repeatable(z.enum(runStatuses), 5, "status"),
+  tag: repeatable(text(128), 20, "tag"),
+  filter: repeatable(z.string().min(1).max(1024), 20, "filter"),
+  order_by: z.string().min(1).max(600).optional(),
+});
+
+export const runSchema = z
+  .object({
+    id: z.string(),
+    project_id: z.string(),
+    name: z.string(),
+    status: z.enum(runStatuses),
+    config: z.record(z.string(), z.unknown()),
+    tags: z.array(z.string()),
+    notes: z.string(),
+    git: z.record(z.string(), z.unknown()).nullable(),
+    host: z.string().nullable(),
+    system: z.record(z.string(), z.unknown()).nullable(),
+    summary: z.record(z.string(), z.unknown()),
+    exit_code: z.number().int().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+    heartbeat_at: timestamp,
+    finished_at: timestamp.nullable(),
+    duration_ms: z.number().int(),
+  })
+  .openapi("Run");
+
+export const runEnvelope = z.object({ run: runSchema });
