@@ -5,3 +5,6 @@ export * from "./tables/api-keys";
 export * from "./tables/projects";
 export * from "./tables/rate-limits";
 export * from "./tables/runs";
+export * from "./tables/artifacts";
+export * from "./tables/logs";
+export * from "./tables/metrics";

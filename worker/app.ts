@@ -31,7 +31,12 @@ const httpCodes: Record<number, ErrorCode> = {
 };
 
 // Request body caps by route; bulk ingest routes add their own entries here.
-const bodyLimits: [RegExp, number][] = [];
+const bodyLimits: [RegExp, number][] = [
+  // Console batches: 1 MiB of text, plus room for JSON escaping.
+  [/^\/api\/v1\/runs\/[^/]+\/logs$/, 2 * 1024 * 1024],
+  // Metric batches: 4 MiB as sent (gzip or not); the decoded size is capped while inflating.
+  [/^\/api\/v1\/runs\/[^/]+\/metrics$/, 4 * 1024 * 1024],
+];
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 const bodyLimitFor = (path: string) => bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT;
 

@@ -1,6 +1,10 @@
 import { readConfig, type Bindings } from "./env";
 import { createDb } from "./lib/db";
+import { createStorage } from "./lib/storage";
+import { collectArtifactGarbage } from "./services/artifacts/gc";
+import { compactMetrics } from "./services/metrics/compaction";
 import { sweepRateLimits } from "./services/rate-limit";
+import { markCrashedRuns } from "./services/runs";
 
 // Cron work: each task is bounded and independent, so one failing does not
 // stop the others.
@@ -9,6 +13,9 @@ export async function runScheduled(env: Bindings, scheduledTime: number): Promis
   const { db, close } = createDb(config);
   const tasks: Record<string, () => Promise<unknown>> = {
     rate_limits: () => sweepRateLimits(db),
+    compaction: () => compactMetrics(db),
+    crash_sweep: () => markCrashedRuns(db, config.CRASH_AFTER_SECONDS, 5000),
+    artifact_gc: () => collectArtifactGarbage(db, createStorage(config)),
   };
   const outcome: Record<string, string> = {};
   try {

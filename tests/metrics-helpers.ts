@@ -1,0 +1,66 @@
+import { gzipSync } from "node:zlib";
+import { expect } from "vitest";
+import { api, stack, uniq } from "./helpers/api";
+import { sql } from "./helpers/db";
+import type { Team } from "./helpers/harness";
+import { runCron } from "./helpers/scheduled";
+
+export type Series = { steps: number[]; values: (number | string)[]; timestamps?: number[] };
+
+export async function newRun(team: Team): Promise<string> {
+  const res = await api("POST", `/api/v1/projects/metrics-${uniq()}/runs`, { creds: team.creds, json: {} });
+  expect(res.status, res.text).toBe(201);
+  return res.body.run.id;
+}
+
+export const ingest = (team: Team, run: string, body: unknown) => api("POST", `/api/v1/runs/${run}/metrics`, { creds: team.creds, json: body });
+
+export async function ingestOk(team: Team, run: string, seq: number, metrics: Record<string, Series>) {
+  const res = await ingest(team, run, { seq, metrics });
+  expect(res.status, res.text).toBe(200);
+  return res.body as { accepted: number; duplicate: boolean };
+}
+
+export const ingestGzip = (team: Team, run: string, body: Buffer | string) =>
+  api("POST", `/api/v1/runs/${run}/metrics`, {
+    creds: team.creds,
+    body: gzipSync(body),
+    headers: { "content-type": "application/json", "content-encoding": "gzip" },
+  });
+
+export async function allPoints(team: Team, run: string, key: string, q = "") {
+  const out: { step: number; value: number | string; timestamp: number }[] = [];
+  let cursor: number | null = null;
+  do {
+    const res: { status: number; text: string; body: any } = await api("GET", `/api/v1/runs/${run}/metrics/points?key=${encodeURIComponent(key)}&limit=777${cursor === null ? "" : `&cursor=${cursor}`}${q}`, {
+      creds: team.creds,
+    });
+    expect(res.status, res.text).toBe(200);
+    out.push(...res.body.points);
+    cursor = res.body.next_cursor;
+  } while (cursor !== null);
+  return out;
+}
+
+export async function buckets(team: Team, runs: string[], key: string, q: string) {
+  const qs = runs.map((r) => `run=${r}`).join("&");
+  const res = await api("GET", `/api/v1/metrics/buckets?${qs}&key=${encodeURIComponent(key)}&${q}`, { creds: team.creds });
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+export { runCron };
+
+// Ticks the cron until none of the run's series waits for compaction.
+export async function compactRun(run: string) {
+  for (let i = 0; i < 100; i++) {
+    await runCron();
+    await new Promise((r) => setTimeout(r, 100));
+    const [row] = await sql<{ n: number }>("select count(*)::int as n from metric_series where run_id = $1 and needs_compaction", [run]);
+    if (row!.n === 0) return;
+  }
+  throw new Error(`compaction of ${run} did not settle`);
+}
+
+export const num = (v: number | string) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : (v as number));
+export const json = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : v);

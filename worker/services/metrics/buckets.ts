@@ -1,0 +1,186 @@
+import { sql } from "drizzle-orm";
+import { asBytes, decodeChunk, type Points } from "./codec";
+import { mergePoints } from "./merge";
+import { int, numArray, rows, type Q } from "./sql";
+
+export type Axis = "step" | "time";
+
+// Where a bucket read spent its time, for the route's Server-Timing header.
+export type BucketTiming = { sql: number; decode: number; rows: number };
+
+// Per-bucket aggregates of one series, in arrays indexed by bucket.
+export class BucketAcc {
+  readonly count: Float64Array;
+  readonly x0: Float64Array;
+  readonly x1: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly last: Float64Array;
+  readonly lastX: Float64Array;
+  readonly lastStep: Float64Array;
+  // Whether the bucket saw a non-NaN value (min may legitimately be +Infinity).
+  readonly real: Uint8Array;
+  constructor(readonly n: number) {
+    this.count = new Float64Array(n);
+    this.x0 = new Float64Array(n).fill(Infinity);
+    this.x1 = new Float64Array(n).fill(-Infinity);
+    this.min = new Float64Array(n).fill(Infinity);
+    this.max = new Float64Array(n).fill(-Infinity);
+    this.last = new Float64Array(n);
+    this.lastX = new Float64Array(n).fill(-Infinity);
+    this.lastStep = new Float64Array(n).fill(-Infinity);
+    this.real = new Uint8Array(n);
+  }
+
+  minOf = (b: number): number | null => (this.real[b] ? this.min[b]! : null);
+  maxOf = (b: number): number | null => (this.real[b] ? this.max[b]! : null);
+
+  add(b: number, x0: number, x1: number, count: number, min: number | null, max: number | null, last: number, lastStep: number) {
+    this.count[b]! += count;
+    if (x0 < this.x0[b]!) this.x0[b] = x0;
+    if (x1 > this.x1[b]!) this.x1[b] = x1;
+    if (min !== null) this.real[b] = 1;
+    if (min !== null && min < this.min[b]!) this.min[b] = min;
+    if (max !== null && max > this.max[b]!) this.max[b] = max;
+    // The bucket's last value: at its largest x, ties (time axis) to the larger step.
+    if (x1 > this.lastX[b]! || (x1 === this.lastX[b] && lastStep > this.lastStep[b]!)) {
+      this.lastX[b] = x1;
+      this.lastStep[b] = lastStep;
+      this.last[b] = last;
+    }
+  }
+
+  addPoints(p: Points, axis: Axis, bounds: Float64Array) {
+    const xs = axis === "step" ? p.steps : p.times;
+    const lo = bounds[0]!;
+    const end = bounds[this.n]!;
+    for (let i = 0; i < p.n; i++) {
+      const x = xs[i]!;
+      if (x < lo || x >= end) continue;
+      const v = p.values[i]!;
+      const real = v === v;
+      this.add(bucketOf(bounds, this.n, x), x, x, 1, real ? v : null, real ? v : null, v, p.steps[i]!);
+    }
+  }
+}
+
+// Largest k < n with bounds[k] ≤ x.
+function bucketOf(bounds: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (bounds[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// [lo, hi] split into n equal-width buckets: x is in bucket floor((x-lo)·n/span),
+// so bucket k starts at lo + ceil(k·span/n). Exact integer arithmetic (BigInt),
+// shared by the SQL (width_bucket) and the decoder, so both agree on every edge.
+export function bucketBounds(lo: number, hi: number, n: number): Float64Array {
+  const span = BigInt(hi - lo + 1);
+  const N = BigInt(n);
+  const out = new Float64Array(n + 1);
+  for (let k = 0; k <= n; k++) out[k] = lo + Number((BigInt(k) * span + N - 1n) / N);
+  return out;
+}
+
+type Row = {
+  series_id: string;
+  b: number;
+  clean: boolean;
+  x0: string | null;
+  x1: string | null;
+  cnt: string | null;
+  vmin: number | null;
+  vmax: number | null;
+  last: number | null;
+  last_step: string | null;
+  payload: unknown;
+};
+
+// Exact per-bucket aggregates for several series. Chunks that overlap no
+// other chunk and fall inside one bucket are summed in SQL from their stats;
+// only the others (straddling a bucket edge, or overlapping and so needing
+// last-write-wins) are fetched and decoded. The window pass reads stats only;
+// payloads are joined in for the chunks that need decoding.
+export async function bucketize(
+  q: Q,
+  teamId: string,
+  seriesIds: number[],
+  axis: Axis,
+  lo: number,
+  hi: number,
+  n: number,
+  timing: BucketTiming = { sql: 0, decode: 0, rows: 0 },
+): Promise<Map<number, BucketAcc>> {
+  const bounds = bucketBounds(lo, hi, n);
+  const b = numArray(bounds);
+  const ids = numArray(seriesIds);
+  const isStep = axis === "step";
+  const xLo = sql.raw(isStep ? "step_min" : "t_min");
+  const xHi = sql.raw(isStep ? "step_max" : "t_max");
+  // Steps decide overlap, so the time axis must see every chunk of the series.
+  const stepRange = isStep ? sql`and step_max >= ${lo} and step_min <= ${hi}` : sql``;
+  const usable = isStep
+    ? sql`k.clean and k.b0 = k.b1 and k.b0 between 1 and ${n}`
+    : sql`k.clean and k.t_monotone and k.b0 = k.b1 and k.b0 between 1 and ${n}`;
+  const t0 = performance.now();
+  const result = await rows<Row>(
+    q,
+    sql`with c as (
+      select series_id, id, step_min, step_max, count, v_min, v_max, v_last, t_monotone,
+        ${xLo} as x_lo, ${xHi} as x_hi,
+        (coalesce(max(step_max) over (partition by series_id order by step_min, id rows between unbounded preceding and 1 preceding), -1) < step_min
+          and coalesce(lead(step_min) over (partition by series_id order by step_min, id) > step_max, true)) as clean
+      from metric_chunks
+      where team_id = ${teamId} and series_id = any(${ids}::int8[]) ${stepRange}
+    ), k as (
+      select *, width_bucket(x_lo, ${b}::int8[]) as b0, width_bucket(x_hi, ${b}::int8[]) as b1
+      from c where (x_hi >= ${lo} and x_lo <= ${hi}) or not clean
+    )
+    select series_id, b0 as b, true as clean, min(x_lo) as x0, max(x_hi) as x1, sum(count) as cnt,
+      min(v_min) as vmin, max(v_max) as vmax,
+      (array_agg(v_last order by x_hi desc, step_max desc))[1] as last,
+      (array_agg(step_max order by x_hi desc, step_max desc))[1] as last_step, null::bytea as payload
+    from k where ${usable} group by series_id, b0
+    union all
+    select k.series_id, 0, k.clean, null, null, null, null, null, null, null, m.payload
+    from k join metric_chunks m on m.team_id = ${teamId} and m.series_id = k.series_id and m.step_min = k.step_min and m.id = k.id
+    where not (${usable})`,
+  );
+  timing.sql = performance.now() - t0;
+  timing.rows = result.length;
+  const out = new Map<number, BucketAcc>();
+  const dirty = new Map<number, Points[]>();
+  for (const id of seriesIds) out.set(id, new BucketAcc(n));
+  for (const r of result) {
+    const sid = int(r.series_id);
+    const acc = out.get(sid)!;
+    if (r.payload === null) {
+      const x1 = int(r.x1);
+      acc.add(r.b - 1, int(r.x0), x1, int(r.cnt), r.vmin, r.vmax, r.last!, int(r.last_step));
+      continue;
+    }
+    const p = decodeChunk(asBytes(r.payload));
+    if (r.clean) acc.addPoints(p, axis, bounds);
+    else dirty.set(sid, [...(dirty.get(sid) ?? []), p]);
+  }
+  for (const [sid, parts] of dirty) out.get(sid)!.addPoints(mergePoints(parts), axis, bounds);
+  timing.decode = performance.now() - t0 - timing.sql;
+  return out;
+}
+
+// The data's whole x range over the series, for reads that give no start/end.
+export async function dataRange(q: Q, teamId: string, seriesIds: number[], axis: Axis): Promise<[number, number] | null> {
+  const [r] = await rows<{ lo: string | null; hi: string | null }>(
+    q,
+    axis === "step"
+      ? sql`select min(step_min) as lo, max(step_max) as hi from metric_chunks where team_id = ${teamId} and series_id = any(${numArray(seriesIds)}::int8[])`
+      : sql`select min(t_min) as lo, max(t_max) as hi from metric_chunks where team_id = ${teamId} and series_id = any(${numArray(seriesIds)}::int8[])`,
+  );
+  if (!r || r.lo === null || r.hi === null) return null;
+  return [int(r.lo), int(r.hi)];
+}
