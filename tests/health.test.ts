@@ -21,3 +21,11 @@ test("the dashboard is served beside the API", async () => {
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/text\/html/);
 });
+
+test("the metric ingest body is documented although the route parses it itself (gzip)", async () => {
+  const doc = (await api("GET", "/api/openapi.json")).body;
+  const op = doc.paths["/api/v1/runs/{run}/metrics"].post;
+  expect(op.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/MetricBatch");
+  expect(doc.components.schemas.MetricBatch.properties.seq).toBeTruthy();
+  expect(op.responses["413"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
+});

@@ -11,17 +11,17 @@ export const errorSchema = z
   })
   .openapi("Error");
 
-const err = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
+export const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
 
 // The failures every authenticated route can answer.
 export const authErrors = {
-  400: err("Invalid input; the message names the field"),
-  401: err("Missing or invalid credentials"),
-  403: err("The credential lacks a scope or role"),
-  404: err("Not found (also another team's resource)"),
+  400: errorResponse("Invalid input; the message names the field"),
+  401: errorResponse("Missing or invalid credentials"),
+  403: errorResponse("The credential lacks a scope or role"),
+  404: errorResponse("Not found (also another team's resource)"),
 } as const;
 
-export const publicErrors = { 400: err("Invalid input"), 429: err("Too many attempts") } as const;
+export const publicErrors = { 400: errorResponse("Invalid input"), 429: errorResponse("Too many attempts") } as const;
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description = "OK") => ({
   description,

@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
-import { authErrors, jsonContent } from "../../lib/openapi";
+import { authErrors, errorResponse, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { ingestBatch } from "../../services/metrics/ingest";
 import { parseBatch } from "../../services/metrics/parse";
 import { readBodyText } from "./body";
-import { ingestResult, runParams } from "./schema";
+import { ingestBody, ingestResult, runParams } from "./schema";
 
 // The body ({ seq, metrics: { key: { steps, values, timestamps? } } }, see the
 // MetricBatch schema) is read and checked by hand: it may be gzip, and a
@@ -17,15 +17,23 @@ const route = createRoute({
   summary: "Log a batch of metric points (idempotent by seq; Content-Encoding: gzip accepted)",
   security: bearerSecurity,
   middleware: guard("write"),
-  request: { params: runParams },
+  request: {
+    params: runParams,
+    // Documented by reference only: a schema here would make the framework
+    // parse the body itself, which it cannot do for gzip.
+    body: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/MetricBatch" } } } },
+  },
   responses: {
     200: jsonContent(ingestResult),
     ...authErrors,
-    413: jsonContent(ingestResult, "More than 10,000 points, or a body over 4 MiB decoded"),
+    413: errorResponse("More than 10,000 points, or a body over 4 MiB decoded"),
   },
 });
 
-export const ingestRoute = newRouter().openapi(route, async (c) => {
+const router = newRouter();
+router.openAPIRegistry.register("MetricBatch", ingestBody);
+
+export const ingestRoute = router.openapi(route, async (c) => {
   const text = await readBodyText(c.req.raw);
   let body: unknown;
   try {
