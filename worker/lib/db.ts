@@ -1,9 +1,10 @@
 import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import * as schema from "../../schema";
 import type { Config } from "../env";
 
-export type Db = NeonDatabase<typeof schema>;
+// No relational schema is passed: handlers use the query builder, and drizzle
+// would otherwise rebuild the relational config for every request.
+export type Db = NeonDatabase;
 
 // Local runs and tests reach a plain Postgres through a WebSocket relay that
 // stands in for Neon's proxy; in production these stay at Neon's defaults.
@@ -24,6 +25,6 @@ export function createDb(config: Config): { db: Db; close: () => Promise<void> }
   pool.on("error", () => {
     // A dropped idle connection is reported here; the next query reconnects.
   });
-  const db = drizzle({ client: pool, schema });
+  const db = drizzle({ client: pool });
   return { db, close: () => pool.end().catch(() => undefined) };
 }
