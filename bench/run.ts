@@ -1,6 +1,7 @@
 // `npm run bench`: the whole product on this machine (Worker in workerd, the
 // local PostgreSQL through the Neon driver's relay), then the figures of
-// DESIGN.md beside their targets. Writes bench/out/latest.json.
+// DESIGN.md beside their targets. Writes bench/out/latest.json, then the
+// dashboard's and the artifacts' figures to bench/out/{dashboard,artifacts}.json.
 // BENCH_QUICK=1 runs a small version (to check the bench itself) and writes
 // bench/out/quick.json instead. BENCH_LOG=1 shows the Worker's log.
 import { Pool } from "@neondatabase/serverless";
@@ -16,6 +17,8 @@ import { retries } from "./retries.ts";
 import { runsPage } from "./runs-page.ts";
 import { log, printTable, round } from "./stats.ts";
 import { STORAGE_KEY, settleCompaction, storage } from "./storage.ts";
+import { benchArtifacts } from "./artifacts.ts";
+import { benchDashboard, printDashboard } from "./dashboard.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const size = quick
@@ -89,6 +92,16 @@ try {
   const file = join(outDir, quick ? "quick.json" : "latest.json");
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
   log(`wrote ${file} (bench took ${Math.round((performance.now() - t0) / 1000)} s after start-up)`);
+
+  // Issue 4 and 5 figures, each in a file of its own beside latest.json.
+  if (!quick) {
+    const dash = await benchDashboard(stack);
+    printDashboard(dash);
+    writeFileSync(join(outDir, "dashboard.json"), `${JSON.stringify(dash, null, 2)}\n`);
+    const art = await benchArtifacts(stack);
+    log(`artifacts (${art.mib} MiB): upload ${art.upload.sightline_mib_s} MiB/s (direct ${art.upload.direct_mib_s}), Worker's share ${art.upload.worker_share_excl_store} without the store's own completion (${art.upload.worker_share} with it); download ${art.download.sightline_mib_s} MiB/s (direct ${art.download.direct_mib_s}), Worker's share ${art.download.worker_share}`);
+    writeFileSync(join(outDir, "artifacts.json"), `${JSON.stringify(art, null, 2)}\n`);
+  }
 } catch (err) {
   exitCode = err instanceof RouteMissingError ? 2 : 1;
   console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`);
