@@ -106,6 +106,9 @@ type Row = {
 // only the others (straddling a bucket edge, or overlapping and so needing
 // last-write-wins) are fetched and decoded. The window pass reads stats only;
 // payloads are joined in for the chunks that need decoding.
+// The plan must not hinge on fresh statistics (a new team's rows look absent
+// until the next ANALYZE): each series is an equality lookup on the primary
+// key, and payloads are fetched by the row's ctid, stable within the statement.
 export async function bucketize(
   q: Q,
   teamId: string,
@@ -131,12 +134,14 @@ export async function bucketize(
   const result = await rows<Row>(
     q,
     sql`with c as (
-      select series_id, id, step_min, step_max, count, v_min, v_max, v_last, t_monotone,
+      select series_id, id, step_min, step_max, count, v_min, v_max, v_last, t_monotone, tid,
         ${xLo} as x_lo, ${xHi} as x_hi,
         (coalesce(max(step_max) over (partition by series_id order by step_min, id rows between unbounded preceding and 1 preceding), -1) < step_min
           and coalesce(lead(step_min) over (partition by series_id order by step_min, id) > step_max, true)) as clean
-      from metric_chunks
-      where team_id = ${teamId} and series_id = any(${ids}::int8[]) ${stepRange}
+      from unnest(${ids}::int8[]) as s(sid)
+      cross join lateral (
+        select series_id, id, step_min, step_max, count, v_min, v_max, v_last, t_monotone, t_min, t_max, ctid as tid
+        from metric_chunks where team_id = ${teamId} and series_id = s.sid ${stepRange}) as mc
     ), k as (
       select *, width_bucket(x_lo, ${b}::int8[]) as b0, width_bucket(x_hi, ${b}::int8[]) as b1
       from c where (x_hi >= ${lo} and x_lo <= ${hi}) or not clean
@@ -148,7 +153,7 @@ export async function bucketize(
     from k where ${usable} group by series_id, b0
     union all
     select k.series_id, 0, k.clean, null, null, null, null, null, null, null, m.payload
-    from k join metric_chunks m on m.team_id = ${teamId} and m.series_id = k.series_id and m.step_min = k.step_min and m.id = k.id
+    from k join metric_chunks m on m.ctid = k.tid and m.team_id = ${teamId}
     where not (${usable})`,
   );
   timing.sql = performance.now() - t0;
@@ -177,9 +182,9 @@ export async function bucketize(
 export async function dataRange(q: Q, teamId: string, seriesIds: number[], axis: Axis): Promise<[number, number] | null> {
   const [r] = await rows<{ lo: string | null; hi: string | null }>(
     q,
-    axis === "step"
-      ? sql`select min(step_min) as lo, max(step_max) as hi from metric_chunks where team_id = ${teamId} and series_id = any(${numArray(seriesIds)}::int8[])`
-      : sql`select min(t_min) as lo, max(t_max) as hi from metric_chunks where team_id = ${teamId} and series_id = any(${numArray(seriesIds)}::int8[])`,
+    sql`select min(x.lo) as lo, max(x.hi) as hi from unnest(${numArray(seriesIds)}::int8[]) as s(sid)
+      cross join lateral (select ${sql.raw(axis === "step" ? "min(step_min) as lo, max(step_max) as hi" : "min(t_min) as lo, max(t_max) as hi")}
+        from metric_chunks where team_id = ${teamId} and series_id = s.sid) as x`,
   );
   if (!r || r.lo === null || r.hi === null) return null;
   return [int(r.lo), int(r.hi)];
