@@ -11,7 +11,7 @@ import { createConnection, type Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DISCARD_ALL, GreetingRecorder, ResetReader, SessionTracker, TERMINATE, takeStartup, terminateWatcher } from "./pg-wire.ts";
 
-export type Relay = { port: number; wsProxy: string; stop(): Promise<void> };
+export type Relay = { port: number; wsProxy: string; idle(): number; stop(): Promise<void> };
 
 type Backend = { tcp: Socket; key: string; greeting: Buffer };
 
@@ -151,6 +151,7 @@ export async function startRelay(opts: { target: { host: string; port: number };
     // The driver asks for `${wsProxy}?address=host:port`; the relay ignores the
     // address it is sent and always dials its own target.
     wsProxy: `127.0.0.1:${port}/v1`,
+    idle: () => pool.size(),
     stop: () =>
       new Promise<void>((resolve) => {
         stopped = true;
@@ -165,6 +166,12 @@ export async function startRelay(opts: { target: { host: string; port: number };
 // Any byte or close from an idle backend means it is no longer clean: dropped.
 class IdlePool {
   private idle = new Map<string, { backend: Backend; drop(): void }[]>();
+
+  size(): number {
+    let n = 0;
+    for (const list of this.idle.values()) n += list.length;
+    return n;
+  }
 
   take(key: string): Backend | undefined {
     for (let entry; (entry = this.idle.get(key)?.pop()); ) {

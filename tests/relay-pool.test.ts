@@ -84,8 +84,14 @@ describe("relay pooling (Neon driver)", () => {
       await Promise.all(pools.map((p) => p.end()));
       return pids;
     };
+    const before = relay.idle();
     const first = await together();
     expect(first[0]).not.toBe(first[1]);
+    // pool.end() may resolve before the relay has reset and parked both backends:
+    // wait until both are back (the pair took up to two idle ones first).
+    const parked = before - Math.min(before, 2) + 2;
+    for (let i = 0; i < 100 && relay.idle() < parked; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(relay.idle()).toBe(parked);
     expect(new Set(await together())).toEqual(new Set(first));
   });
 });
