@@ -5,6 +5,8 @@ import type { Config } from "../env";
 // No relational schema is passed: handlers use the query builder, and drizzle
 // would otherwise rebuild the relational config for every request.
 export type Db = NeonDatabase;
+// A handle services can write through: the request's Db or a transaction's tx.
+export type Writer = Pick<Db, "select" | "insert" | "update" | "delete" | "execute">;
 
 // Local runs and tests reach a plain Postgres through a WebSocket relay that
 // stands in for Neon's proxy; in production these stay at Neon's defaults.

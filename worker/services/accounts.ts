@@ -18,7 +18,7 @@ export async function signUp(db: Db, input: { email: string; password: string; t
     await tx.insert(users).values({ id: userId, email: input.email, passwordHash, name: input.name ?? null });
     await tx.insert(teams).values({ id: teamId, name: input.teamName });
     await tx.insert(memberships).values({ teamId, userId, role: "owner" });
-    const key = await createApiKey(tx as unknown as Db, teamId, userId, "owner", {
+    const key = await createApiKey(tx, teamId, userId, "owner", {
       label: "first key",
       scopes: ["read", "write", "admin"],
     });

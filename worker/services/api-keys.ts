@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { apiKeys, memberships, type Role } from "../../schema";
 import { generateApiKey, hashApiKey } from "../lib/api-key-format";
-import type { Db } from "../lib/db";
+import type { Db, Writer } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
 import type { CachedKey } from "../lib/key-cache";
 import { roleScopes, type Scope } from "../lib/principal";
@@ -30,7 +30,7 @@ export type ApiKeyView = {
 
 // A key never carries more than its creator's role allows.
 export async function createApiKey(
-  db: Db,
+  db: Writer,
   teamId: string,
   userId: string,
   creatorRole: Role,
