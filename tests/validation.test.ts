@@ -135,3 +135,21 @@ describe("projects", () => {
     }
   });
 });
+
+test("a chunked body over the limit → 413 (counted while streaming)", async () => {
+  const chunk = new TextEncoder().encode(`{"email":"a@b.co","password":"${"x".repeat(64 * 1024)}`);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctrl) {
+      if (sent++ < 8) ctrl.enqueue(chunk);
+      else ctrl.close();
+    },
+  });
+  const res = await fetch(`${(await import("./helpers/api")).stack().url}/api/v1/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": randomIp() },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  expectError({ status: res.status, body: await res.json(), text: "" }, 413, "payload_too_large");
+});

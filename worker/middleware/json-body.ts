@@ -20,10 +20,26 @@ export function jsonBody(limitFor: (path: string) => number) {
     if (length !== undefined && Number(length) > maxBytes) {
       throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
     }
-    if (length === undefined) {
-      const body = await c.req.raw.clone().arrayBuffer();
-      if (body.byteLength > maxBytes) throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
+    if (length === undefined && !(await fitsWithin(c.req.raw.clone(), maxBytes))) {
+      throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
     }
     await next();
   });
+}
+
+// A chunked body has no length up front: count it while reading, and stop at
+// the cap rather than buffering whatever a client chooses to send.
+async function fitsWithin(req: { body: ReadableStream<Uint8Array> | null }, maxBytes: number): Promise<boolean> {
+  if (!req.body) return true;
+  const reader = req.body.getReader();
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return false;
+    }
+  }
 }
