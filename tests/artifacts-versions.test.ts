@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { createHash } from "node:crypto";
 import { api } from "./helpers/api";
 import { expectError, makeProject, makeTeam } from "./helpers/harness";
 import { makeRun, putVersion, sha256 } from "./helpers/routes/artifacts";
@@ -113,4 +114,20 @@ test("another team can neither resolve, list, mint URLs for, nor use these artif
   const bad = await api("POST", `${base(project.id, "x")}/versions`, { creds: team.creds, json: { type: "dataset", files: [{ path: "../etc", size: 1, sha256: "zz" }] } });
   expectError(bad, 400, "invalid_argument");
   expect(bad.text).toContain("files.0.path");
+});
+
+test("a manifest of 1,000 files with long paths fits the request limit", async () => {
+  const team = await makeTeam();
+  const project = await makeProject(team);
+  const files = Array.from({ length: 1000 }, (_, i) => ({
+    path: `${"deep/".repeat(60)}file-${i}.bin`,
+    size: 1,
+    sha256: createHash("sha256").update(String(i)).digest("hex"),
+  }));
+  const res = await api("POST", `/api/v1/projects/${project.id}/artifacts/many/versions`, {
+    creds: team.creds,
+    json: { type: "dataset", files },
+  });
+  expect(res.status, res.text.slice(0, 300)).toBe(201);
+  expect(res.body.uploads).toHaveLength(1000);
 });

@@ -36,6 +36,8 @@ const bodyLimits: [RegExp, number][] = [
   [/^\/api\/v1\/runs\/[^/]+\/logs$/, 2 * 1024 * 1024],
   // Metric batches: 4 MiB as sent (gzip or not); the decoded size is capped while inflating.
   [/^\/api\/v1\/runs\/[^/]+\/metrics$/, 4 * 1024 * 1024],
+  // Artifact manifests: up to 1,000 files of paths up to 1,024 characters.
+  [/^\/api\/v1\/(projects\/[^/]+\/artifacts\/[^/]+\/versions(\/[^/]+\/commit)?|runs\/[^/]+\/files(\/commit)?)$/, 2 * 1024 * 1024],
 ];
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 const bodyLimitFor = (path: string) => bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT;
