@@ -23,16 +23,22 @@ export function mergePoints(parts: Points[]): Points {
   if (sorted) return all;
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => all.steps[a]! - all.steps[b]! || all.seqs[a]! - all.seqs[b]!);
-  const out = allocPoints(n);
+  return keepLastPerStep(all, order);
+}
+
+// Copies `src` in `order` (sorted by step, then by precedence), keeping of each
+// run of equal steps only its last point: the one that wins.
+export function keepLastPerStep(src: Points, order: number[]): Points {
+  const out = allocPoints(order.length);
   let m = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const next = order[k + 1];
-    if (next !== undefined && all.steps[next] === all.steps[i]) continue;
-    out.steps[m] = all.steps[i]!;
-    out.values[m] = all.values[i]!;
-    out.times[m] = all.times[i]!;
-    out.seqs[m] = all.seqs[i]!;
+    if (next !== undefined && src.steps[next] === src.steps[i]) continue;
+    out.steps[m] = src.steps[i]!;
+    out.values[m] = src.values[i]!;
+    out.times[m] = src.times[i]!;
+    out.seqs[m] = src.seqs[i]!;
     m++;
   }
   out.n = m;

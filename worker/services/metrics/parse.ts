@@ -1,5 +1,6 @@
 import { ApiError } from "../../lib/errors";
 import { allocPoints, type Points } from "./codec";
+import { keepLastPerStep } from "./merge";
 
 export const MAX_POINTS_PER_BATCH = 10_000;
 export const MAX_KEYS_PER_RUN = 1_000;
@@ -79,18 +80,5 @@ function value(v: unknown, at: string): number {
 function sortKeepLast(p: Points): Points {
   const order = Array.from({ length: p.n }, (_, i) => i);
   order.sort((a, b) => p.steps[a]! - p.steps[b]! || a - b);
-  const out = allocPoints(p.n);
-  let m = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const next = order[k + 1];
-    if (next !== undefined && p.steps[next] === p.steps[i]) continue;
-    out.steps[m] = p.steps[i]!;
-    out.values[m] = p.values[i]!;
-    out.times[m] = p.times[i]!;
-    out.seqs[m] = p.seqs[i]!;
-    m++;
-  }
-  out.n = m;
-  return out;
+  return keepLastPerStep(p, order);
 }
