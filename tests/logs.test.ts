@@ -1,13 +1,9 @@
 import { expect, test } from "vitest";
 import { api, uniq } from "./helpers/api";
 import { sql } from "./helpers/db";
-import { expectError, makeTeam, type Team } from "./helpers/harness";
+import { expectError, makeRun, makeTeam, type Team } from "./helpers/harness";
 
-async function newRun(team: Team): Promise<string> {
-  const res = await api("POST", `/api/v1/projects/logs-${uniq()}/runs`, { creds: team.creds, json: {} });
-  expect(res.status, res.text).toBe(201);
-  return res.body.run.id;
-}
+const newRun = (team: Team) => makeRun(team, `logs-${uniq()}`);
 
 const append = (team: Team, run: string, body: unknown) => api("POST", `/api/v1/runs/${run}/logs`, { creds: team.creds, json: body });
 const read = (team: Team, run: string, q = "") => api("GET", `/api/v1/runs/${run}/logs${q}`, { creds: team.creds });

@@ -2,16 +2,12 @@ import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
 import { api, stack, uniq } from "./helpers/api";
 import { sql } from "./helpers/db";
-import type { Team } from "./helpers/harness";
+import { makeRun, type Team } from "./helpers/harness";
 import { runCron } from "./helpers/scheduled";
 
 export type Series = { steps: number[]; values: (number | string)[]; timestamps?: number[] };
 
-export async function newRun(team: Team): Promise<string> {
-  const res = await api("POST", `/api/v1/projects/metrics-${uniq()}/runs`, { creds: team.creds, json: {} });
-  expect(res.status, res.text).toBe(201);
-  return res.body.run.id;
-}
+export const newRun = (team: Team) => makeRun(team, `metrics-${uniq()}`);
 
 export const ingest = (team: Team, run: string, body: unknown) => api("POST", `/api/v1/runs/${run}/metrics`, { creds: team.creds, json: body });
 

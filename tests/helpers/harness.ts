@@ -52,3 +52,10 @@ export function expectError(res: { status: number; body: any; text: string }, st
   expect(res.body?.error?.message, res.text).toBeTypeOf("string");
   if (code) expect(res.body.error.code, res.text).toBe(code);
 }
+
+// A run through the API, in the named project (created if it does not exist).
+export async function makeRun(team: Team, project = `p-${uniq()}`): Promise<string> {
+  const res = await api("POST", `/api/v1/projects/${encodeURIComponent(project)}/runs`, { creds: team.creds, json: {} });
+  expect(res.status, res.text).toBe(201);
+  return res.body.run.id as string;
+}

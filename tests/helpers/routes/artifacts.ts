@@ -1,18 +1,12 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import { api, uniq } from "../api";
-import { sql } from "../db";
-import type { Team } from "../harness";
+import { makeRun, type Team } from "../harness";
 import type { Area, RouteCase } from "../route-table";
 
 export const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
-// Runs are made behind the API's back so artifact tests do not depend on the runs routes.
-export async function makeRun(team: Team, projectId: string): Promise<string> {
-  const id = `run_${uniq().padEnd(20, "0").slice(0, 20)}`;
-  await sql("insert into runs (team_id, id, project_id, name) values ($1, $2, $3, $4)", [team.id, id, projectId, `r-${uniq()}`]);
-  return id;
-}
+export { makeRun };
 
 // Announce, PUT each small file to its presigned URL, commit: the whole upload protocol.
 export async function putVersion(team: Team, project: string, name: string, files: Record<string, Buffer>, extra: Record<string, unknown> = {}) {
