@@ -145,8 +145,8 @@ async function signup(url: string): Promise<string> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { startStack } = await import("../local/stack.ts");
   const dataDir = await mkdtemp(join(tmpdir(), "sightline-bench-stack-"));
-  const db = process.env.BENCH_DATABASE_URL;
-  const stack = await startStack({ dataDir, appEnv: "development", databaseUrl: db, freshDatabase: db ? `sightline_bench_${Date.now().toString(36)}` : undefined });
+  const db = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  const stack = await startStack({ dataDir, appEnv: "development", databaseUrl: db, freshDatabase: `sightline_bench_${Date.now().toString(36)}` });
   try {
     console.log(JSON.stringify(await benchArtifacts(stack), null, 2));
   } finally {

@@ -7,15 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildDashboard } from "../dashboard/build.mjs";
+import { launchChromium } from "../local/chromium.ts";
 import { startStack } from "../local/stack.ts";
 import { batchBody, makeApi, type Api } from "./api.ts";
 import { seedRuns } from "./runs-page.ts";
 import { log, percentile, printTable, round } from "./stats.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"];
 const METRICS = 20;
 const POINTS = 100_000;
 const RUNS = 10_000;
@@ -35,7 +34,7 @@ export async function benchDashboard(stack: { url: string; databaseUrl: string }
     await pool.end().catch(() => {});
   }
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await ctx.addCookies([{ name: "sl_session", value: cookie, url: stack.url, httpOnly: true, secure: true, sameSite: "Lax" }]);
@@ -156,7 +155,7 @@ export function printDashboard(f: DashboardFigures) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dataDir = mkdtempSync(join(tmpdir(), "sightline-bench-dash-"));
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const stack = await startStack({ dataDir, databaseUrl: serverUrl, freshDatabase: `sightline_dash_${Date.now().toString(36)}`, appEnv: "development" });
   try {
     printDashboard(await benchDashboard(stack));

@@ -12,7 +12,7 @@ import { metricTableBytes } from "./storage.ts";
 const points = Number(process.env.METRICS_POINTS ?? 1_000_000);
 const stack = await startStack({
   dataDir: mkdtempSync(join(tmpdir(), "sightline-mprof-")),
-  databaseUrl: "postgres://postgres@127.0.0.1:5432/postgres",
+  databaseUrl: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL,
   freshDatabase: `sightline_mprof_${Date.now().toString(36)}`,
   appEnv: "development",
   log: () => {},

@@ -27,8 +27,9 @@ const size = quick
 const outDir = fileURLToPath(new URL("./out/", import.meta.url));
 
 const dataDir = mkdtempSync(join(tmpdir(), "sightline-bench-"));
-const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-log(`starting the stack (Postgres at ${new URL(serverUrl).host}, a fresh database)`);
+// Embedded PostgreSQL by default; BENCH_DATABASE_URL (or DATABASE_URL) names a server.
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+log(`starting the stack (Postgres: ${serverUrl ? new URL(serverUrl).host : "embedded"}, a fresh database)`);
 const stack = await startStack({
   dataDir,
   databaseUrl: serverUrl,

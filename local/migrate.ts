@@ -51,3 +51,7 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
   await withPool(serverUrl, (pool) => pool.query(`drop database if exists ${name} with (force)`));
 }
+
+export async function serverVersion(url: string): Promise<string> {
+  return withPool(url, async (pool) => String((await pool.query("show server_version")).rows[0].server_version));
+}

@@ -209,20 +209,3 @@ export class ResetReader {
     return this.result;
   }
 }
-
-// For plain pass-through: true once a Terminate ('X') has gone by in the
-// client's stream (startup packet first); malformed input stops the watch.
-export function terminateWatcher(): (chunk: Buffer) => boolean {
-  let done = false;
-  const splitter = new FrameSplitter({ start: (type) => type === Client.Terminate }, undefined, { untypedFirst: true });
-  return (chunk) => {
-    if (done) return false;
-    try {
-      // Only a start callback stops the splitter short of the chunk's end.
-      if (splitter.push(chunk) < chunk.length) return (done = true);
-    } catch {
-      done = true;
-    }
-    return false;
-  };
-}

@@ -9,7 +9,7 @@
 // later clients, DISCARD ALL at Terminate, any backend in doubt closed.
 import { createConnection, type Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { DISCARD_ALL, GreetingRecorder, ResetReader, SessionTracker, TERMINATE, takeStartup, terminateWatcher } from "./pg-wire.ts";
+import { DISCARD_ALL, GreetingRecorder, ResetReader, SessionTracker, TERMINATE, takeStartup } from "./pg-wire.ts";
 
 export type Relay = { port: number; wsProxy: string; idle(): number; stop(): Promise<void> };
 
@@ -18,12 +18,7 @@ type Backend = { tcp: Socket; key: string; greeting: Buffer };
 const MAX_IDLE_PER_KEY = 20;
 const IDLE_MS = 60_000;
 
-// `exclusive`: PGlite has one backend that every connection shares, so two
-// connections' transactions can interleave; the relay then lets one connection
-// through at a time and queues the rest (each Worker request holds one briefly).
-// Exclusive mode never pools: PGlite's one backend costs nothing to "connect"
-// to, and a pooled connection would pin it between requests.
-export async function startRelay(opts: { target: { host: string; port: number }; port?: number; exclusive?: boolean }): Promise<Relay> {
+export async function startRelay(opts: { target: { host: string; port: number }; port?: number }): Promise<Relay> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: opts.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     wss.once("listening", resolve);
@@ -40,27 +35,6 @@ export async function startRelay(opts: { target: { host: string; port: number };
     sockets.add(tcp);
     tcp.once("close", () => sockets.delete(tcp));
     return tcp;
-  };
-  const waiting: (() => void)[] = [];
-  let open = 0;
-  const release = () => {
-    open--;
-    waiting.shift()?.();
-  };
-  const exclusive = (ws: WebSocket) => {
-    const early: Buffer[] = [];
-    const hold = (data: Buffer) => early.push(Buffer.from(data));
-    ws.on("message", hold);
-    const start = () => {
-      open++;
-      if (ws.readyState !== ws.OPEN) return release();
-      const tcp = dial();
-      ws.off("message", hold);
-      pipe(ws, tcp, early);
-      tcp.once("close", release);
-    };
-    if (open === 0) start();
-    else waiting.push(start);
   };
   const session = (ws: WebSocket, startup: Buffer, rest: Buffer) => {
     const key = startup.toString("latin1");
@@ -133,7 +107,6 @@ export async function startRelay(opts: { target: { host: string; port: number };
   };
   wss.on("connection", (ws) => {
     ws.on("error", () => ws.terminate());
-    if (opts.exclusive) return exclusive(ws);
     let early = Buffer.alloc(0);
     const onEarly = (data: Buffer | ArrayBuffer | Buffer[]) => {
       early = Buffer.concat([early, toBuffer(data)]);
@@ -233,18 +206,11 @@ function reset(tcp: Socket): Promise<boolean> {
   });
 }
 
-// Plain pass-through: exclusive mode, and first messages that are not a v3
-// StartupMessage. Writes made while the TCP side connects are queued by Node.
+// Plain pass-through for first messages that are not a v3 StartupMessage
+// (e.g. an SSLRequest). Writes made while the TCP side connects are queued by Node.
 function pipe(ws: WebSocket, tcp: Socket, early: Buffer[]) {
-  // PGlite's socket server keeps the TCP connection open after a Terminate,
-  // which would pin its single backend: the relay closes it itself.
-  const sawTerminate = terminateWatcher();
-  const toTcp = (buf: Buffer) => {
-    tcp.write(buf);
-    if (sawTerminate(buf)) setTimeout(() => tcp.end(), 10);
-  };
-  early.forEach(toTcp);
-  ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => toTcp(toBuffer(data)));
+  for (const buf of early) tcp.write(buf);
+  ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => tcp.write(toBuffer(data)));
   tcp.on("data", (chunk) => {
     if (ws.readyState === ws.OPEN) ws.send(chunk);
   });

@@ -1,12 +1,12 @@
-// The whole product on one machine: Postgres (a real server, or embedded
-// PGlite), the WebSocket relay the Neon driver needs, a local S3-compatible
+// The whole product on one machine: Postgres (a server given by URL, or an
+// embedded real PostgreSQL from npm), the WebSocket relay the Neon driver needs, a local S3-compatible
 // store that checks signatures, and the Worker in workerd. Used by `npm start`,
 // the tests and the benchmarks alike.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDatabase, dropDatabase, migrateDatabase, useRelay } from "./migrate.ts";
-import { startEmbeddedPostgres } from "./pglite.ts";
+import { createDatabase, dropDatabase, migrateDatabase, serverVersion, useRelay } from "./migrate.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { startRelay } from "./relay.ts";
 import { startS3Store } from "./s3/server.ts";
 import { loadOrCreateSecrets } from "./secrets.ts";
@@ -17,10 +17,12 @@ export const BUCKET = "sightline-artifacts";
 
 export type StackOptions = {
   dataDir: string;
-  // A real Postgres server; without one, an embedded PGlite under dataDir.
+  // A Postgres server to use; without one, an embedded server under dataDir/pg.
   databaseUrl?: string;
-  // With databaseUrl: make a fresh database on that server and drop it on stop.
+  // Make a fresh database on the server and drop it on stop.
   freshDatabase?: string;
+  // The embedded cluster is thrown away afterwards (tests): no fsync.
+  disposable?: boolean;
   port?: number;
   s3Port?: number;
   appEnv: "development" | "test";
@@ -31,6 +33,9 @@ export type StackOptions = {
 export type Stack = {
   url: string;
   databaseUrl: string;
+  // The server's own URL (its `postgres` database), for tooling that needs it.
+  serverUrl: string;
+  postgresVersion: string;
   wsProxy: string;
   s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
   stop(): Promise<void>;
@@ -44,29 +49,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch((e) => log(`stop: ${String(e)}`));
   };
   try {
-    let databaseUrl: string;
-    let target: { host: string; port: number };
+    let serverUrl: string;
     if (opts.databaseUrl) {
-      const u = new URL(opts.databaseUrl);
-      target = { host: u.hostname, port: Number(u.port || 5432) };
-      databaseUrl = opts.databaseUrl;
+      serverUrl = opts.databaseUrl;
     } else {
-      const pg = await startEmbeddedPostgres({ dataDir: join(opts.dataDir, "pg") });
+      const pg = await startEmbeddedPostgres({ dataDir: join(opts.dataDir, "pg"), disposable: opts.disposable, log });
       stops.push(pg.stop);
-      target = { host: pg.host, port: pg.port };
-      databaseUrl = pg.url;
-      log(`embedded Postgres (PGlite) on 127.0.0.1:${pg.port}`);
+      serverUrl = pg.url;
+      log(`embedded PostgreSQL ${pg.version} on 127.0.0.1:${pg.port}`);
     }
-    const relay = await startRelay({ target, exclusive: !opts.databaseUrl });
+    const u = new URL(serverUrl);
+    const relay = await startRelay({ target: { host: u.hostname, port: Number(u.port || 5432) } });
     stops.push(relay.stop);
     useRelay(relay.wsProxy);
-    if (opts.freshDatabase && opts.databaseUrl) {
+    let databaseUrl = serverUrl;
+    if (opts.freshDatabase) {
       const name = opts.freshDatabase;
-      databaseUrl = await createDatabase(opts.databaseUrl, name);
-      stops.push(() => dropDatabase(opts.databaseUrl!, name));
+      databaseUrl = await createDatabase(serverUrl, name);
+      stops.push(() => dropDatabase(serverUrl, name));
     }
     await migrateDatabase(databaseUrl);
-    log("migrations applied");
+    const postgresVersion = await serverVersion(databaseUrl);
+    log(`migrations applied (PostgreSQL ${postgresVersion})`);
 
     const secrets = loadOrCreateSecrets(opts.dataDir);
     const region = "us-east-1";
@@ -103,6 +107,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return {
       url: worker.url,
       databaseUrl,
+      serverUrl,
+      postgresVersion,
       wsProxy: relay.wsProxy,
       s3: {
         endpoint: s3.endpoint,

@@ -10,9 +10,12 @@ import WebSocket from "ws";
 import { useRelay } from "../local/migrate.ts";
 import { FrameSplitter, GreetingRecorder, ResetReader, SessionTracker, TERMINATE, queryMessage, takeStartup } from "../local/pg-wire.ts";
 import { startRelay, type Relay } from "../local/relay.ts";
+import { stack } from "./helpers/api";
 
-const SERVER = new URL(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-const URL_ = `postgres://postgres@${SERVER.host}/postgres`;
+// The run's own database on its server (embedded, or TEST_DATABASE_URL's).
+const SERVER = new URL(stack().databaseUrl);
+const DATABASE = SERVER.pathname.slice(1);
+const URL_ = `postgres://postgres@${SERVER.host}/${DATABASE}`;
 const TABLE = `relay_pool_${process.pid}_${Date.now().toString(36)}`;
 let relay: Relay;
 
@@ -37,11 +40,19 @@ async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   }
 }
 
+// pool.end() may resolve before the relay has reset and parked the backend:
+// a test that expects reuse first waits until `n` backends are parked.
+async function parked(n: number) {
+  for (let i = 0; i < 500 && relay.idle() < n; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(relay.idle()).toBe(n);
+}
+
 const pid = (pool: Pool) => pool.query("select pg_backend_pid() as pid").then((r) => Number(r.rows[0].pid));
 
 describe("relay pooling (Neon driver)", () => {
   it("reuses one backend across sequential pool lifetimes", async () => {
     const first = await withPool(pid);
+    await parked(1);
     const second = await withPool(pid);
     expect(second).toBe(first);
   });
@@ -53,6 +64,7 @@ describe("relay pooling (Neon driver)", () => {
       expect((await pool.query("show statement_timeout")).rows[0].statement_timeout).toBe("4321ms");
       return pid(pool);
     });
+    await parked(1);
     const [after, next] = await withPool(async (pool) => [await pool.query("show statement_timeout"), await pid(pool)] as const);
     expect(next).toBe(setter);
     expect(after.rows[0].statement_timeout).toBe(before.rows[0].statement_timeout);
@@ -87,11 +99,8 @@ describe("relay pooling (Neon driver)", () => {
     const before = relay.idle();
     const first = await together();
     expect(first[0]).not.toBe(first[1]);
-    // pool.end() may resolve before the relay has reset and parked both backends:
-    // wait until both are back (the pair took up to two idle ones first).
-    const parked = before - Math.min(before, 2) + 2;
-    for (let i = 0; i < 100 && relay.idle() < parked; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(relay.idle()).toBe(parked);
+    // The pair took up to two idle backends first, then parked both.
+    await parked(before - Math.min(before, 2) + 2);
     expect(new Set(await together())).toEqual(new Set(first));
   });
 });
@@ -111,7 +120,7 @@ async function rawClient() {
     }
   };
   await once(ws, "open");
-  ws.send(startupMessage({ user: "postgres", database: "postgres" }));
+  ws.send(startupMessage({ user: "postgres", database: DATABASE }));
   await untilReady();
   return {
     async query(sql: string) {
@@ -138,7 +147,9 @@ describe("relay pooling (bare client)", () => {
   it("never reuses a backend whose WebSocket closed without Terminate", async () => {
     const a = await rawClient();
     const [first] = (await a.query("select pg_backend_pid()")).rows;
+    const idle = relay.idle();
     await a.end(true);
+    await parked(idle + 1);
     const b = await rawClient();
     const opened = await b.query(`begin; insert into ${TABLE} values ('dropped mid-transaction'); select pg_backend_pid()`);
     expect(opened).toEqual({ rows: [first], status: "T" });

@@ -8,6 +8,8 @@ export type TestStack = {
   url: string;
   jwtKeys: string;
   databaseUrl: string;
+  serverUrl: string;
+  postgresVersion: string;
   wsProxy: string;
   s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
 };
@@ -23,15 +25,17 @@ declare module "vitest" {
 export const TEST_KEY_CACHE_TTL_SECONDS = 2;
 
 // One stack for the whole run: the real Worker in workerd, real Postgres through
-// the Neon driver and relay (TEST_DATABASE_URL's server, in a fresh database, or
-// embedded PGlite when unset), and the signature-checking S3 store.
+// the Neon driver and relay (TEST_DATABASE_URL's server, or else an embedded
+// PostgreSQL made for this run; a fresh database either way, dropped after), and
+// the signature-checking S3 store.
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "sightline-test-"));
   const serverUrl = process.env.TEST_DATABASE_URL;
   const stack = await startStack({
     dataDir,
     databaseUrl: serverUrl,
-    freshDatabase: serverUrl ? `sightline_test_${process.pid}_${Date.now().toString(36)}` : undefined,
+    freshDatabase: `sightline_test_${process.pid}_${Date.now().toString(36)}`,
+    disposable: true,
     appEnv: "test",
     vars: { KEY_CACHE_TTL_SECONDS: String(TEST_KEY_CACHE_TTL_SECONDS) },
     log: (line) => {
@@ -44,6 +48,8 @@ export default async function setup(project: TestProject) {
     url: stack.url,
     jwtKeys: secrets.jwtKeys,
     databaseUrl: stack.databaseUrl,
+    serverUrl: stack.serverUrl,
+    postgresVersion: stack.postgresVersion,
     wsProxy: stack.wsProxy,
     s3: stack.s3,
   });
