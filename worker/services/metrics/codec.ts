@@ -1,11 +1,19 @@
 // The packed payload of one metric chunk. Points are sorted by step with no
 // repeated step. Layout:
-//   u8 flags (bit 0: values stored as float32, because every value is exactly
-//   representable as one, as a float32 tensor's .item() is; bits 1 and 2:
-//   steps / timestamps as runs of equal deltas), varint n, steps and then
-//   timestamps as zigzag varint deltas from 0 (or varint run count, then
-//   varint length and zigzag delta per run), batch seqs as runs (varint run count, then varint length and
-//   varint seq per run), then n values little-endian.
+//   u8 flags, varint n, the steps column, the timestamps column, batch seqs as
+//   runs (varint run count, then varint length and varint seq per run), then
+//   n values little-endian (float32 when flag bit 0 says every value is
+//   exactly representable as one, as a float32 tensor's .item() is; else float64).
+// A column (steps, timestamps) is deltas from 0 in one of three forms, named
+// by its two flag bits (steps: bits 1 and 3, timestamps: bits 2 and 4):
+//   - neither: zigzag varint per delta;
+//   - RLE (bit 1 / 2): varint run count, then varint length and zigzag delta
+//     per run (regular steps, a fixed interval, server-stamped batches);
+//   - PACKED (bit 3 / 4): zigzag varint first value, zigzag varint base (the
+//     smallest later delta), u8 width w ≤ 24, then each later delta minus the
+//     base in w bits, LSB first (Date.now() stamps with a few ms of jitter
+//     cost 6 or 7 bits a point instead of one or two varint bytes).
+// Flags 3 and 4 came later: chunks written before them decode unchanged.
 // Varints carry integers up to 2^53, so they use arithmetic above 2^31.
 
 export type Points = {
@@ -21,11 +29,14 @@ export function allocPoints(n: number): Points {
 }
 
 const F32 = 1;
-// Steps or timestamps stored as runs of equal deltas (regular steps, a fixed
-// logging interval, or server-stamped batches cost a few bytes per chunk).
 const STEP_RLE = 2;
 const TIME_RLE = 4;
+const STEP_PACKED = 8;
+const TIME_PACKED = 16;
+const MAX_WIDTH = 24;
 const TWO31 = 2 ** 31;
+
+type Form = "varint" | "rle" | "packed";
 
 class Writer {
   buf: Uint8Array;
@@ -55,7 +66,10 @@ class Writer {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array) {}
+  readonly buf: Uint8Array;
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+  }
   varint(): number {
     const b = this.buf;
     let v = 0;
@@ -74,53 +88,119 @@ class Reader {
   }
 }
 
-// Whether runs of equal deltas are the shorter form for xs[from, to).
-function useRle(xs: Float64Array, from: number, to: number): boolean {
+const varintSize = (v: number) => (v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : Math.ceil(Math.log2(v + 1) / 7));
+const zigzagSize = (v: number) => varintSize(v >= 0 ? v * 2 : -v * 2 - 1);
+const bitWidth = (v: number) => (v === 0 ? 0 : 32 - Math.clz32(v));
+
+// The smallest of the three forms for xs[from, to), by the bytes each would take.
+function chooseForm(xs: Float64Array, from: number, to: number): Form {
+  const n = to - from;
+  if (n < 3) return "varint";
   let runs = 1;
-  for (let i = from + 2; i < to; i++) if (xs[i]! - xs[i - 1]! !== xs[i - 1]! - xs[i - 2]!) runs++;
-  return runs * 3 < to - from;
+  let varints = zigzagSize(xs[from]!);
+  let dMin = Infinity;
+  let dMax = -Infinity;
+  for (let i = from + 1; i < to; i++) {
+    const d = xs[i]! - xs[i - 1]!;
+    varints += zigzagSize(d);
+    if (d < dMin) dMin = d;
+    if (d > dMax) dMax = d;
+    if (i > from + 1 && d !== xs[i - 1]! - xs[i - 2]!) runs++;
+  }
+  const rle = runs * 3 < n ? runs * 3 : Infinity;
+  const spread = dMax - dMin;
+  const packed = spread < 2 ** MAX_WIDTH ? zigzagSize(xs[from]!) + zigzagSize(dMin) + 1 + Math.ceil(((n - 1) * bitWidth(spread)) / 8) : Infinity;
+  if (rle <= packed && rle < varints) return "rle";
+  return packed < varints ? "packed" : "varint";
 }
 
-function writeDeltas(w: Writer, xs: Float64Array, from: number, to: number, rle: boolean) {
-  if (!rle) {
+function writeColumn(w: Writer, xs: Float64Array, from: number, to: number, form: Form) {
+  if (form === "varint") {
     let prev = 0;
     for (let i = from; i < to; i++) {
       w.zigzag(xs[i]! - prev);
       prev = xs[i]!;
     }
-    return;
-  }
-  const pairs: number[] = [];
-  let prev = 0;
-  for (let i = from; i < to; ) {
-    const d = xs[i]! - prev;
-    let j = i + 1;
-    while (j < to && xs[j]! - xs[j - 1]! === d) j++;
-    pairs.push(j - i, d);
-    prev = xs[j - 1]!;
-    i = j;
-  }
-  w.varint(pairs.length / 2);
-  for (let k = 0; k < pairs.length; k += 2) {
-    w.varint(pairs[k]!);
-    w.zigzag(pairs[k + 1]!);
+  } else if (form === "rle") {
+    const pairs: number[] = [];
+    let prev = 0;
+    for (let i = from; i < to; ) {
+      const d = xs[i]! - prev;
+      let j = i + 1;
+      while (j < to && xs[j]! - xs[j - 1]! === d) j++;
+      pairs.push(j - i, d);
+      prev = xs[j - 1]!;
+      i = j;
+    }
+    w.varint(pairs.length / 2);
+    for (let k = 0; k < pairs.length; k += 2) {
+      w.varint(pairs[k]!);
+      w.zigzag(pairs[k + 1]!);
+    }
+  } else {
+    let base = Infinity;
+    let spread = 0;
+    for (let i = from + 1; i < to; i++) base = Math.min(base, xs[i]! - xs[i - 1]!);
+    for (let i = from + 1; i < to; i++) spread = Math.max(spread, xs[i]! - xs[i - 1]! - base);
+    const width = bitWidth(spread);
+    w.zigzag(xs[from]!);
+    w.zigzag(base);
+    w.buf[w.pos++] = width;
+    const b = w.buf;
+    // acc holds fewer than 8 + 24 bits: plain 32-bit integer arithmetic suffices.
+    let acc = 0;
+    let bits = 0;
+    for (let i = from + 1; i < to; i++) {
+      acc |= (xs[i]! - xs[i - 1]! - base) << bits;
+      bits += width;
+      while (bits >= 8) {
+        b[w.pos++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    if (bits > 0) b[w.pos++] = acc & 0xff;
   }
 }
 
-function readDeltas(r: Reader, out: Float64Array, n: number, rle: boolean) {
+function readColumn(r: Reader, out: Float64Array, n: number, form: Form) {
   let acc = 0;
-  if (!rle) {
+  if (form === "varint") {
     for (let i = 0; i < n; i++) out[i] = acc += r.zigzag();
-    return;
-  }
-  const runs = r.varint();
-  for (let k = 0, i = 0; k < runs; k++) {
-    const len = r.varint();
-    const d = r.zigzag();
-    if (i + len > n) throw new Error("metric chunk payload is corrupt");
-    for (let e = i + len; i < e; i++) out[i] = acc += d;
+  } else if (form === "rle") {
+    const runs = r.varint();
+    for (let k = 0, i = 0; k < runs; k++) {
+      const len = r.varint();
+      const d = r.zigzag();
+      if (i + len > n) throw new Error("metric chunk payload is corrupt");
+      for (let e = i + len; i < e; i++) out[i] = acc += d;
+    }
+  } else if (n > 0) {
+    let x = (out[0] = r.zigzag());
+    const base = r.zigzag();
+    const b = r.buf;
+    const width = b[r.pos++]!;
+    if (width > MAX_WIDTH) throw new Error("metric chunk payload is corrupt");
+    const end = r.pos + Math.ceil(((n - 1) * width) / 8);
+    if (end > b.length) throw new Error("metric chunk payload is truncated");
+    const mask = width === 0 ? 0 : (1 << width) - 1;
+    let pos = r.pos;
+    let bits = 0;
+    for (let i = 1; i < n; i++) {
+      while (bits < width) {
+        acc |= b[pos++]! << bits;
+        bits += 8;
+      }
+      out[i] = x += (acc & mask) + base;
+      acc >>>= width;
+      bits -= width;
+    }
+    r.pos = end;
   }
 }
+
+const formOf = (flags: number, rle: number, packed: number): Form => (flags & rle ? "rle" : flags & packed ? "packed" : "varint");
+const flagOf = (form: Form, rle: number, packed: number) => (form === "rle" ? rle : form === "packed" ? packed : 0);
 
 // Encodes points [from, to) of p, which must be sorted by step without repeats.
 export function encodeChunk(p: Points, from = 0, to = p.n): Uint8Array {
@@ -134,12 +214,12 @@ export function encodeChunk(p: Points, from = 0, to = p.n): Uint8Array {
     }
   }
   const w = new Writer(16 + n * (f32 ? 4 : 8) + n * 8 * 3);
-  const stepRle = useRle(p.steps, from, to);
-  const timeRle = useRle(p.times, from, to);
-  w.buf[w.pos++] = (f32 ? F32 : 0) | (stepRle ? STEP_RLE : 0) | (timeRle ? TIME_RLE : 0);
+  const stepForm = chooseForm(p.steps, from, to);
+  const timeForm = chooseForm(p.times, from, to);
+  w.buf[w.pos++] = (f32 ? F32 : 0) | flagOf(stepForm, STEP_RLE, STEP_PACKED) | flagOf(timeForm, TIME_RLE, TIME_PACKED);
   w.varint(n);
-  writeDeltas(w, p.steps, from, to, stepRle);
-  writeDeltas(w, p.times, from, to, timeRle);
+  writeColumn(w, p.steps, from, to, stepForm);
+  writeColumn(w, p.times, from, to, timeForm);
   const runs: number[] = [];
   for (let i = from; i < to; ) {
     const seq = p.seqs[i]!;
@@ -165,8 +245,8 @@ export function decodeChunk(buf: Uint8Array): Points {
   const n = r.varint();
   if (n > 1_000_000) throw new Error("metric chunk payload is corrupt");
   const p = allocPoints(n);
-  readDeltas(r, p.steps, n, (flags & STEP_RLE) !== 0);
-  readDeltas(r, p.times, n, (flags & TIME_RLE) !== 0);
+  readColumn(r, p.steps, n, formOf(flags, STEP_RLE, STEP_PACKED));
+  readColumn(r, p.times, n, formOf(flags, TIME_RLE, TIME_PACKED));
   const runCount = r.varint();
   for (let k = 0, i = 0; k < runCount; k++) {
     const len = r.varint();
@@ -176,6 +256,7 @@ export function decodeChunk(buf: Uint8Array): Points {
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = r.pos;
+  if (pos + n * (flags & F32 ? 4 : 8) > buf.length) throw new Error("metric chunk payload is truncated");
   if (flags & F32) {
     for (let i = 0; i < n; i++, pos += 4) p.values[i] = view.getFloat32(pos, true);
   } else {
