@@ -18,6 +18,10 @@ function mapCode(code: string): ApiError | null {
   if (code === "23503") return new ApiError("not_found", "a referenced resource does not exist");
   if (code === "40001" || code === "40P01") return new ApiError("unavailable", "the request conflicted with another; retry it");
   if (code === "54000") return new ApiError("payload_too_large", "a value is too large to store");
+  // Class 54, program limit exceeded: 54001 is a value nested too deeply for
+  // the server's stack (a deep JSON document), 54011/54023 too many columns or
+  // arguments. The request is what is too complex; retrying it cannot help.
+  if (code.startsWith("54")) return new ApiError("invalid_argument", "a value in the request is too deeply nested or complex to store");
   // Class 22: data exceptions (invalid text, numeric out of range, bad JSON values...).
   if (code.startsWith("22")) return new ApiError("invalid_argument", "a value in the request cannot be stored (invalid characters or out of range)");
   return null;

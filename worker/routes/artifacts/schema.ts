@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { slugName, text, timestamp } from "../../lib/validation";
+import { jsonObject, slugName, text, timestamp } from "../../lib/validation";
 import type { Artifact, Version } from "../../services/artifacts/versions";
 
 const maxFileSize = 5 * 1024 ** 4; // S3's own object limit, 5 TiB
@@ -48,7 +48,7 @@ export const runParams = z.object({ run: pathParam("run", z.string().min(1).max(
 export const announceBody = z.object({
   type: artifactType,
   files,
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: jsonObject().optional(),
   description: text(2000, 0).optional(),
   aliases: z.array(aliasName).max(20).optional(),
   run_id: z.string().min(1).max(64).optional(),

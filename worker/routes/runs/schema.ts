@@ -1,42 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { runStatuses } from "../../../schema";
-import { text, timestamp } from "../../lib/validation";
+import { jsonObject as baseJsonObject, text, timestamp } from "../../lib/validation";
 import { MAX_CONFIG_BYTES } from "../../services/runs";
-export const MAX_JSON_DEPTH = 10;
 
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// Postgres jsonb refuses NUL and unpaired surrogates (a 500 if they got that
-// far), and deep or huge documents are a cheap way to slow every list query.
-function jsonProblem(value: unknown, path: (string | number)[], depth: number): { path: (string | number)[]; message: string } | null {
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) return { path, message: "must not contain NUL (\\u0000)" };
-    if (loneSurrogate.test(value)) return { path, message: "must be valid Unicode (unpaired surrogate)" };
-    return null;
-  }
-  if (value === null || typeof value !== "object") return null;
-  if (depth > MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  for (const [k, v] of entries) {
-    if (typeof k === "string" && (k.includes("\u0000") || loneSurrogate.test(k))) {
-      return { path: [...path, k.replace(/\u0000/g, "\\u0000")], message: "key must not contain NUL or unpaired surrogates" };
-    }
-    const p = jsonProblem(v, [...path, k], depth + 1);
-    if (p) return p;
-  }
-  return null;
-}
-
-export const jsonObject = (maxBytes = MAX_CONFIG_BYTES) =>
-  z.record(z.string(), z.unknown()).superRefine((obj, ctx) => {
-    const problem = jsonProblem(obj, [], 1);
-    if (problem) {
-      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-      return;
-    }
-    const bytes = new TextEncoder().encode(JSON.stringify(obj)).length;
-    if (bytes > maxBytes) ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON (got ${bytes})` });
-  });
+// Run config and system info share the free-form JSON rules (depth, size,
+// NUL, surrogates) with artifact metadata: see lib/validation.ts.
+const jsonObject = () => baseJsonObject(MAX_CONFIG_BYTES);
 
 const tags = z
   .array(text(128))

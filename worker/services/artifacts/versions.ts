@@ -3,6 +3,7 @@ import { artifactAliases, artifactFiles, artifacts, artifactVersions, runArtifac
 import type { Db } from "../../lib/db";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { assertJsonObject } from "../../lib/validation";
 import type { Store } from "../../lib/presign";
 import { getProjectInTeam } from "../projects";
 import { getRunInTeam } from "../run-lookup";
@@ -35,6 +36,7 @@ export type AnnounceInput = {
 // Step one of an upload: record a pending version and its files, and answer
 // with presigned URLs for the bytes the team does not store yet.
 export async function announceVersion(db: Db, store: Store, teamId: string, projectRef: string, name: string, input: AnnounceInput) {
+  if (input.metadata) assertJsonObject("metadata", input.metadata);
   const project = await getProjectInTeam(db, teamId, projectRef);
   if (input.run_id) await getRunInTeam(db, teamId, input.run_id);
   const unique = uniqueObjects(input.files);
