@@ -29,7 +29,7 @@ function sdkLike(n: number, base: number, jitter: number, seed: number): Points 
 
 describe("metric chunk codec", () => {
   test("jittered stamps round-trip and cost under one byte a point", () => {
-    for (const [base, jitter] of [[50, 20], [100, 20], [1000, 3], [20, 3]]) {
+    for (const [base, jitter] of [[50, 20], [100, 20], [1000, 3], [20, 3]] as const) {
       const p = sdkLike(128, base, jitter, base + jitter);
       const bytes = encodeChunk(p);
       same(p, decodeChunk(bytes));
