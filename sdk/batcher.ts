@@ -16,6 +16,10 @@ export type Batch<P> = { seq: number; payload: P; count: number };
 
 export type BatcherOptions = {
   maxItems: number;
+  // While every send slot is busy, a batch keeps collecting up to this many
+  // items (default maxItems): a fast loop then sends fewer, bigger requests
+  // instead of queueing many small ones behind a slow network.
+  maxItemsBusy?: number;
   maxBytes: number;
   intervalMs: number;
   // Cap on items held (collecting + sealed + in flight); past it, add is refused.
@@ -63,7 +67,9 @@ export class Batcher<P> {
 
   // Call after adding to the accumulator.
   added(): void {
-    if (this.acc.count >= this.opts.maxItems || this.acc.bytes >= this.opts.maxBytes) this.seal();
+    const busy = this.inFlight >= this.opts.maxInFlight;
+    const cap = busy ? Math.max(this.opts.maxItems, this.opts.maxItemsBusy ?? 0) : this.opts.maxItems;
+    if (this.acc.count >= cap || this.acc.bytes >= this.opts.maxBytes) this.seal();
     else this.startTimer();
   }
 
@@ -139,6 +145,8 @@ export class Batcher<P> {
       this.queue.unshift(batch);
       this.queuedItems += batch.count;
     }
+    // A slot is free: what collected while all were busy goes now if it is a full batch.
+    if (this.queue.length === 0 && this.acc.count >= this.opts.maxItems && !this.aborted) this.seal();
     this.pump();
     this.wake();
   }
