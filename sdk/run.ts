@@ -93,6 +93,8 @@ export class Run {
         this.http.request("POST", path("metrics"), { seq: batch.seq, metrics: batch.payload }, { maxAttempts: Infinity, signal, gzip: opts.gzip ?? true }),
       {
         maxItems: Math.min(b.maxPoints ?? 1_000, MAX_BATCH_POINTS),
+        // Unless the caller caps batches, a fast loop sends up to the server's limit per request.
+        maxItemsBusy: Math.min(b.maxPoints ?? MAX_BATCH_POINTS, MAX_BATCH_POINTS),
         maxBytes: Infinity,
         intervalMs: b.intervalMs ?? 1_000,
         maxBuffered: b.maxBufferedPoints ?? 1_000_000,
