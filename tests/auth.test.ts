@@ -3,6 +3,7 @@ import { api, randomIp, sessionCookie, uniq } from "./helpers/api";
 import { sql } from "./helpers/db";
 import { TEST_KEY_CACHE_TTL_SECONDS } from "./helpers/global-setup";
 import { expectError, makeKey, makeTeam } from "./helpers/harness";
+import { joinTeam } from "./helpers/membership";
 
 const ip = () => ({ "cf-connecting-ip": randomIp() });
 
@@ -78,8 +79,12 @@ describe("log-in and sessions", () => {
     const t = await makeTeam();
     const addr = randomIp();
     const statuses: number[] = [];
+    // Wrong guesses at many accounts, so only the address counter fills up.
     for (let i = 0; i < 22; i++) {
-      const r = await api("POST", "/api/v1/login", { json: { email: t.email, password: "wrong password" }, headers: { "cf-connecting-ip": addr } });
+      const r = await api("POST", "/api/v1/login", {
+        json: { email: `guess-${i}-${uniq()}@example.com`, password: "wrong password" },
+        headers: { "cf-connecting-ip": addr },
+      });
       statuses.push(r.status);
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -88,6 +93,36 @@ describe("log-in and sessions", () => {
     expect(limited.body.error.details.retry_after_seconds).toBeGreaterThan(0);
     const elsewhere = await api("POST", "/api/v1/login", { json: { email: t.email, password: t.password }, headers: ip() });
     expect(elsewhere.status).toBe(200);
+  });
+
+  test("log-in is also throttled per account, whatever address the guesses come from", async () => {
+    const t = await makeTeam();
+    const bystander = await makeTeam();
+    for (let i = 0; i < 20; i++) {
+      const r = await api("POST", "/api/v1/login", { json: { email: t.email, password: `wrong password ${i}` }, headers: ip() });
+      expect(r.status, r.text).toBe(401);
+    }
+    // The right password from a fresh address is refused too while the window lasts.
+    const limited = await api("POST", "/api/v1/login", { json: { email: t.email, password: t.password }, headers: ip() });
+    expectError(limited, 429, "rate_limited");
+    expect(limited.body.error.details.retry_after_seconds).toBeGreaterThan(0);
+    // An unknown email fills its counter alike, so the 429 reveals no account.
+    const nobody = `nobody-${uniq()}@example.com`;
+    for (let i = 0; i < 20; i++) await api("POST", "/api/v1/login", { json: { email: nobody, password: "wrong password" }, headers: ip() });
+    const unknown = await api("POST", "/api/v1/login", { json: { email: nobody, password: "wrong password" }, headers: ip() });
+    expectError(unknown, 429, "rate_limited");
+    const noSeconds = (m: string) => m.replace(/\d+ s$/, "");
+    expect(noSeconds(unknown.body.error.message)).toBe(noSeconds(limited.body.error.message));
+    // Other accounts are unaffected.
+    expect((await api("POST", "/api/v1/login", { json: { email: bystander.email, password: bystander.password }, headers: ip() })).status).toBe(200);
+  });
+
+  test("a user's own successful log-ins never throttle the account", async () => {
+    const t = await makeTeam();
+    for (let i = 0; i < 22; i++) {
+      const r = await api("POST", "/api/v1/login", { json: { email: t.email, password: t.password }, headers: ip() });
+      expect(r.status, r.text).toBe(200);
+    }
   });
 
   test("a cookie-authenticated write from another origin is refused", async () => {
@@ -185,8 +220,7 @@ describe("API keys and access tokens", () => {
   test("a key whose user left the team stops working", async () => {
     const owner = await makeTeam();
     const member = await makeTeam();
-    const add = await api("POST", "/api/v1/members", { creds: owner.creds, json: { email: member.email, role: "member" } });
-    expect(add.status, add.text).toBe(201);
+    await joinTeam(owner, member, "member");
     const login = await api("POST", "/api/v1/login", { json: { email: member.email, password: member.password }, headers: ip() });
     const teams = login.body.teams.map((x: any) => x.id);
     expect(teams).toContain(owner.id);

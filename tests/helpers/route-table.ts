@@ -1,5 +1,5 @@
-import { api } from "./api";
 import { makeKey, makeProject, makeTeam, type Team } from "./harness";
+import { joinTeam } from "./membership";
 import { areas } from "./routes";
 
 // Every route of the API, for the shared security loop (tests/security.test.ts).
@@ -35,8 +35,7 @@ export async function makeFixture(): Promise<Fixture> {
   const team = await makeTeam("Sec");
   const project = await makeProject(team);
   const other = await makeTeam("Member");
-  const add = await api("POST", "/api/v1/members", { creds: team.creds, json: { email: other.email, role: "member" } });
-  if (add.status !== 201) throw new Error(`fixture: add member ${add.status} ${add.text}`);
+  await joinTeam(team, other, "member");
   const spare = await makeKey(team, ["read"]);
   const f: Fixture = { team, projectId: project.id, otherUserId: other.userId, spareKeyId: spare.id };
   for (const area of areas) if (area.fixture) Object.assign(f, await area.fixture(f));

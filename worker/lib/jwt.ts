@@ -16,12 +16,19 @@ export type TokenClaims = {
   teamId: string;
   scopes: Scope[];
   role?: Role;
+  // Access tokens: the API key they were minted from, so revoking it ends them.
   keyId?: string;
+  // Sessions: the log-in (a `sessions` row) they belong to, so log-out ends them.
+  sessionId?: string;
+  // Seconds since the epoch; set by verifyToken.
+  expiresAt?: number;
 };
 
 const encoder = new TextEncoder();
 
-export async function signToken(keys: SigningKey[], claims: TokenClaims, ttlSeconds: number): Promise<string> {
+// `expires` is a lifetime in seconds, or an absolute Date (a session re-issued
+// for another team keeps the expiry of its log-in).
+export async function signToken(keys: SigningKey[], claims: TokenClaims, expires: number | Date): Promise<string> {
   const key = keys[0]!;
   return new SignJWT({
     typ: claims.kind,
@@ -29,13 +36,14 @@ export async function signToken(keys: SigningKey[], claims: TokenClaims, ttlSeco
     scopes: claims.scopes,
     ...(claims.role ? { role: claims.role } : {}),
     ...(claims.keyId ? { key: claims.keyId } : {}),
+    ...(claims.sessionId ? { sid: claims.sessionId } : {}),
   })
     .setProtectedHeader({ alg: "HS256", kid: key.kid, typ: "JWT" })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
+    .setExpirationTime(typeof expires === "number" ? `${expires}s` : Math.floor(expires.getTime() / 1000))
     .sign(encoder.encode(key.secret));
 }
 
@@ -64,6 +72,8 @@ export async function verifyToken(keys: SigningKey[], token: string, kind: Token
       scopes: tokenScopes as Scope[],
       role: payload.role as Role | undefined,
       keyId: typeof payload.key === "string" ? payload.key : undefined,
+      sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
+      expiresAt: payload.exp,
     };
   } catch (err) {
     if (err instanceof ApiError) throw err;

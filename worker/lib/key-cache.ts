@@ -10,32 +10,66 @@ export type CachedKey = {
   expiresAt: number | null;
 } | null; // null: no usable key with that id (unknown, revoked, or its user left the team)
 
-// Per-isolate cache of verified API keys, so the MLflow path (the key itself on
-// every request) costs no database round trip. Entries live at most
-// KEY_CACHE_TTL_SECONDS (≤ 60), which bounds how long a revocation takes to reach
-// other isolates; the isolate that revokes a key drops it at once.
-const MAX_ENTRIES = 10_000;
-const entries = new Map<string, { value: CachedKey; until: number }>();
+// A live session in one team: its user and that user's current role there.
+export type CachedSession = { userId: string; teamId: string; role: Role } | null; // null: logged out, or not a member
 
-export function getCachedKey(id: string, now = Date.now()): CachedKey | undefined {
-  const hit = entries.get(id);
-  if (!hit) return undefined;
-  if (hit.until <= now) {
-    entries.delete(id);
-    return undefined;
+// Per-isolate caches of credential state, so neither the MLflow path (the key
+// itself on every request) nor the JWT paths (sessions, access tokens) pay a
+// database round trip per request. Entries live at most KEY_CACHE_TTL_SECONDS
+// (≤ 60), which bounds how long a revocation, log-out, removal or role change
+// takes to reach other isolates; the isolate that makes the change drops the
+// entries it can name at once.
+export class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(id: string, now = Date.now()): V | undefined {
+    const hit = this.entries.get(id);
+    if (!hit) return undefined;
+    if (hit.until <= now) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return hit.value;
   }
-  return hit.value;
+
+  set(id: string, value: V, ttlSeconds: number, now = Date.now()) {
+    if (ttlSeconds <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(id, { value, until: now + ttlSeconds * 1000 });
+  }
+
+  delete(id: string) {
+    this.entries.delete(id);
+  }
+
+  // For changes that touch entries the caller cannot name one by one (every
+  // session of a removed member); a scan of at most maxEntries, on rare writes only.
+  deleteWhere(match: (id: string, value: V) => boolean) {
+    for (const [id, e] of this.entries) if (match(id, e.value)) this.entries.delete(id);
+  }
 }
 
-export function cacheKey(id: string, value: CachedKey, ttlSeconds: number, now = Date.now()) {
-  if (ttlSeconds <= 0) return;
-  if (entries.size >= MAX_ENTRIES) {
-    const oldest = entries.keys().next().value;
-    if (oldest !== undefined) entries.delete(oldest);
-  }
-  entries.set(id, { value, until: now + ttlSeconds * 1000 });
-}
+export const keyCache = new TtlCache<CachedKey>();
+// Keyed `${sessionId} ${teamId}`: a session switches teams, and its role differs per team.
+export const sessionCache = new TtlCache<CachedSession>();
+
+export const sessionCacheKey = (sessionId: string, teamId: string) => `${sessionId} ${teamId}`;
 
 export function forgetKey(id: string) {
-  entries.delete(id);
+  keyCache.delete(id);
+}
+
+export function forgetSession(sessionId: string) {
+  sessionCache.deleteWhere((id) => id.startsWith(`${sessionId} `));
+}
+
+// A membership ended or changed: drop what this isolate cached for it.
+export function forgetMember(teamId: string, userId: string) {
+  const mine = (_: string, v: { teamId: string; userId: string } | null) => v !== null && v.teamId === teamId && v.userId === userId;
+  keyCache.deleteWhere(mine);
+  sessionCache.deleteWhere(mine);
 }

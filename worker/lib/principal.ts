@@ -12,6 +12,8 @@ export type Principal = {
   role?: Role;
   via: "session" | "access_token" | "api_key";
   keyId?: string;
+  // Sessions only: the log-in this cookie belongs to and when it ends.
+  session?: { id: string; expiresAt: Date };
 };
 
 export const roleScopes: Record<Role, Scope[]> = {

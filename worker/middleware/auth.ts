@@ -4,11 +4,12 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { hashApiKey, looksLikeApiKey, parseApiKey, sameHash } from "../lib/api-key-format";
 import { ApiError } from "../lib/errors";
-import { verifyToken } from "../lib/jwt";
-import { cacheKey, getCachedKey } from "../lib/key-cache";
+import { verifyToken, type TokenClaims } from "../lib/jwt";
+import { keyCache, sessionCache, sessionCacheKey, type CachedKey } from "../lib/key-cache";
 import type { Principal, Scope } from "../lib/principal";
-import { roleRank } from "../lib/principal";
+import { roleRank, roleScopes } from "../lib/principal";
 import { lookupApiKey, touchApiKey } from "../services/api-keys";
+import { lookupSession } from "../services/sessions";
 import type { Role } from "../../schema";
 
 export const SESSION_COOKIE = "sl_session";
@@ -27,8 +28,7 @@ async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
     if (/^bearer$/i.test(scheme)) {
       const token = value.trim();
       if (looksLikeApiKey(token)) return principalFromKey(c, token);
-      const claims = await verifyToken(config.JWT_KEYS, token, "access");
-      return { ...claims, via: "access_token" };
+      return principalFromAccessToken(c, await verifyToken(config.JWT_KEYS, token, "access"));
     }
     if (/^basic$/i.test(scheme)) {
       // MLflow clients send the key as the Basic-auth password (any user name).
@@ -47,7 +47,7 @@ async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
   if (session) {
     const claims = await verifyToken(config.JWT_KEYS, session, "session");
     guardCrossSite(c);
-    return { ...claims, via: "session" };
+    return principalFromSession(c, claims);
   }
   throw new ApiError("unauthenticated", "credentials required: send an API key as a Bearer token, or log in");
 }
@@ -55,15 +55,7 @@ async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
 async function principalFromKey(c: Context<AppEnv>, key: string): Promise<Principal> {
   const parsed = parseApiKey(key);
   if (!parsed) throw new ApiError("unauthenticated", "API key is malformed");
-  const config = c.get("config");
-  let entry = getCachedKey(parsed.id);
-  if (entry === undefined) {
-    const db = c.get("db");
-    entry = await lookupApiKey(db, parsed.id);
-    cacheKey(parsed.id, entry, config.KEY_CACHE_TTL_SECONDS);
-    // last_used_at is refreshed once per cache fill, off the response path.
-    if (entry) c.executionCtx.waitUntil(touchApiKey(db, parsed.id).catch(() => undefined));
-  }
+  const entry = await keyState(c, parsed.id);
   if (!entry || !sameHash(entry.secretHash, await hashApiKey(key))) {
     throw new ApiError("unauthenticated", "API key is invalid or revoked");
   }
@@ -71,6 +63,59 @@ async function principalFromKey(c: Context<AppEnv>, key: string): Promise<Princi
     throw new ApiError("unauthenticated", "API key has expired");
   }
   return { teamId: entry.teamId, userId: entry.userId, scopes: entry.scopes, role: entry.role, via: "api_key", keyId: parsed.id };
+}
+
+// A signature proves who minted the token, not that its key still stands: the
+// key's state (revoked, expired, member removed, role changed) comes from the
+// same cache as the key path, so a revocation reaches tokens as fast as keys.
+async function principalFromAccessToken(c: Context<AppEnv>, claims: TokenClaims): Promise<Principal> {
+  if (!claims.keyId) throw new ApiError("unauthenticated", "access token names no API key; get a new one from POST /api/v1/auth/token");
+  const entry = await keyState(c, claims.keyId);
+  if (!entry || entry.teamId !== claims.teamId || entry.userId !== claims.userId) {
+    throw new ApiError("unauthenticated", "the API key this token was minted from is revoked, or its user left the team");
+  }
+  if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
+    throw new ApiError("unauthenticated", "the API key this token was minted from has expired");
+  }
+  // entry.scopes already follow the member's current role.
+  const scopes = claims.scopes.filter((s) => entry.scopes.includes(s));
+  return { teamId: entry.teamId, userId: entry.userId, scopes, role: entry.role, via: "access_token", keyId: claims.keyId };
+}
+
+// Sessions take the member's current role, so a promotion or demotion shows up
+// within the cache TTL without logging in again; log-out and removal end them.
+async function principalFromSession(c: Context<AppEnv>, claims: TokenClaims): Promise<Principal> {
+  if (!claims.sessionId || claims.expiresAt === undefined) {
+    throw new ApiError("unauthenticated", "this session predates session tracking; log in again");
+  }
+  const id = sessionCacheKey(claims.sessionId, claims.teamId);
+  let state = sessionCache.get(id);
+  if (state === undefined) {
+    state = await lookupSession(c.get("db"), claims.sessionId, claims.teamId);
+    sessionCache.set(id, state, c.get("config").KEY_CACHE_TTL_SECONDS);
+  }
+  if (!state || state.userId !== claims.userId) {
+    throw new ApiError("unauthenticated", "this session has ended (logged out, or no longer a member of this team); log in again");
+  }
+  return {
+    teamId: state.teamId,
+    userId: state.userId,
+    role: state.role,
+    scopes: roleScopes[state.role],
+    via: "session",
+    session: { id: claims.sessionId, expiresAt: new Date(claims.expiresAt * 1000) },
+  };
+}
+
+async function keyState(c: Context<AppEnv>, keyId: string): Promise<CachedKey> {
+  const cached = keyCache.get(keyId);
+  if (cached !== undefined) return cached;
+  const db = c.get("db");
+  const entry = await lookupApiKey(db, keyId);
+  keyCache.set(keyId, entry, c.get("config").KEY_CACHE_TTL_SECONDS);
+  // last_used_at is refreshed once per cache fill, off the response path.
+  if (entry) c.executionCtx.waitUntil(touchApiKey(db, keyId).catch(() => undefined));
+  return entry;
 }
 
 // SameSite=Lax already keeps the cookie off cross-site POSTs; checking Origin on

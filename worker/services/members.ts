@@ -1,5 +1,5 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
-import { memberships, teams, users, type Role } from "../../schema";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { apiKeys, memberships, teams, users, type Role } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
 import { planOf } from "../lib/plans";
@@ -14,15 +14,13 @@ export async function listMembers(db: Db, teamId: string) {
     .orderBy(asc(memberships.createdAt));
 }
 
-// Adds an existing user by email. Each member takes a seat; the plan caps seats.
-// The team row is locked so two concurrent adds cannot both take the last seat.
-export async function addMember(db: Db, teamId: string, actorRole: Role, input: { email: string; role: Role }) {
-  assertCanGrant(actorRole, input.role);
+// Members join only by accepting an invite (consent), which the invites work
+// builds on this: each member takes a seat, and the plan caps seats. The team
+// row is locked so two concurrent joins cannot both take the last seat.
+export async function admitMember(db: Db, teamId: string, userId: string, role: Role) {
   return db.transaction(async (tx) => {
     const [team] = await tx.select({ plan: teams.plan }).from(teams).where(eq(teams.id, teamId)).for("update");
     if (!team) throw notFound("team");
-    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
-    if (!user) throw new ApiError("not_found", "email: no Sightline account uses this email; ask them to sign up first");
     const [{ seats } = { seats: 0 }] = await tx
       .select({ seats: count() })
       .from(memberships)
@@ -36,11 +34,10 @@ export async function addMember(db: Db, teamId: string, actorRole: Role, input: 
     }
     const inserted = await tx
       .insert(memberships)
-      .values({ teamId, userId: user.id, role: input.role })
+      .values({ teamId, userId, role })
       .onConflictDoNothing()
       .returning({ userId: memberships.userId });
-    if (!inserted.length) throw new ApiError("conflict", "email: this user is already a member");
-    return user.id;
+    if (!inserted.length) throw new ApiError("conflict", "already a member of this team");
   });
 }
 
@@ -56,7 +53,15 @@ export async function removeMember(db: Db, teamId: string, actor: { userId: stri
   const current = await memberOrThrow(db, teamId, userId);
   if (actor.userId !== userId) assertCanGrant(actor.role, current.role);
   if (current.role === "owner") await assertAnotherOwner(db, teamId);
-  await db.delete(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+  // The member's keys in this team are revoked with the membership, so a later
+  // re-join does not bring old keys (or tokens minted from them) back to life.
+  await db.transaction(async (tx) => {
+    await tx.delete(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.teamId, teamId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+  });
 }
 
 async function memberOrThrow(db: Db, teamId: string, userId: string) {

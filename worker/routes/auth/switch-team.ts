@@ -25,7 +25,7 @@ export const switchTeamRoute = newRouter().openapi(route, async (c) => {
   const { team_id } = c.req.valid("json");
   const team = await membershipOf(db, team_id, p.userId);
   if (!team) throw notFound("team");
-  await startSession(c, p.userId, team.id, team.role);
+  await startSession(c, { userId: p.userId, teamId: team.id, role: team.role }, p.session);
   const [user, teams] = await Promise.all([getUser(db, p.userId), teamsOfUser(db, p.userId)]);
   return c.json({ user, team, teams, scopes: roleScopes[team.role], via: "session" }, 200);
 });

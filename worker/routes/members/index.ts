@@ -1,8 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authErrors, jsonBody, jsonContent, noContent } from "../../lib/openapi";
+import { ApiError } from "../../lib/errors";
+import { forgetMember } from "../../lib/key-cache";
+import { authErrors, errorResponse, jsonBody, jsonContent, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
-import { addMember, changeRole, listMembers, removeMember } from "../../services/members";
+import { changeRole, listMembers, removeMember } from "../../services/members";
+import { authLimit, hitRateLimit } from "../../services/rate-limit";
 import { addMemberBody, changeRoleBody, memberJson, memberParams, memberSchema } from "./schema";
 
 // Four small verbs on one resource; kept in one file while they stay this short.
@@ -18,11 +21,14 @@ const list = createRoute({
 const add = createRoute({
   method: "post",
   path: "/",
-  summary: "Add an existing user to the team (takes a seat)",
+  summary: "Refused: people join a team by accepting an invite, never by being added by email",
+  description:
+    "Kept so old clients get an answer that says how members join. The answer is the same for every email, " +
+    "so it tells nothing about who has an account; it is rate limited like log-in.",
   security: bearerSecurity,
   middleware: guard("admin"),
   request: { body: jsonBody(addMemberBody) },
-  responses: { 201: jsonContent(z.object({ members: z.array(memberSchema) }), "Added"), ...authErrors },
+  responses: { ...authErrors, 403: errorResponse("Adding by email is refused"), 429: errorResponse("Too many attempts") },
 });
 
 const patch = createRoute({
@@ -53,18 +59,26 @@ membersRouter
   })
   .openapi(add, async (c) => {
     const p = c.get("principal");
-    const db = c.get("db");
-    await addMember(db, p.teamId, p.role ?? "viewer", c.req.valid("json"));
-    return c.json({ members: (await listMembers(db, p.teamId)).map(memberJson) }, 201);
+    await hitRateLimit(c.get("db"), authLimit(c.get("config"), `members-add:${p.userId}`, "this user"));
+    // No lookup of the email happens, so the answer cannot differ by account.
+    throw new ApiError(
+      "permission_denied",
+      "members join a team only by accepting an invite, so nobody is added without consent; " +
+        "invites are coming in the next release. Until then no one can be added by email",
+    );
   })
   .openapi(patch, async (c) => {
     const p = c.get("principal");
     const db = c.get("db");
-    await changeRole(db, p.teamId, p.role ?? "viewer", c.req.valid("param").user_id, c.req.valid("json").role);
+    const userId = c.req.valid("param").user_id;
+    await changeRole(db, p.teamId, p.role ?? "viewer", userId, c.req.valid("json").role);
+    forgetMember(p.teamId, userId);
     return c.json({ members: (await listMembers(db, p.teamId)).map(memberJson) }, 200);
   })
   .openapi(remove, async (c) => {
     const p = c.get("principal");
-    await removeMember(c.get("db"), p.teamId, { userId: p.userId, role: p.role ?? "viewer" }, c.req.valid("param").user_id);
+    const userId = c.req.valid("param").user_id;
+    await removeMember(c.get("db"), p.teamId, { userId: p.userId, role: p.role ?? "viewer" }, userId);
+    forgetMember(p.teamId, userId);
     return c.body(null, 204);
   });
