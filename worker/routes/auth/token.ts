@@ -9,7 +9,7 @@ import { tokenResponse } from "./schema";
 const route = createRoute({
   method: "post",
   path: "/auth/token",
-  summary: "Exchange an API key for a short-lived access token (verified without a database hit)",
+  summary: "Exchange an API key for a short-lived access token (ends with its key: revoked, expired, or its user removed)",
   security: bearerSecurity,
   middleware: [authenticate],
   responses: { 200: jsonContent(tokenResponse), ...authErrors },
