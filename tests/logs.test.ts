@@ -123,3 +123,24 @@ test("another team's run is 404 for both append and read", async () => {
   expectError(await append(other, run, { seq: 0, lines: [{ text: "x" }] }), 404, "not_found");
   expectError(await read(other, run), 404, "not_found");
 });
+
+test("a line with an unpaired surrogate is refused naming the line, not stored as U+FFFD", async () => {
+  const team = await makeTeam();
+  const run = await newRun(team);
+  const raw = (body: string) =>
+    api("POST", `/api/v1/runs/${run}/logs`, { creds: team.creds, body, headers: { "content-type": "application/json" } });
+  for (const [body, where] of [
+    ['{"seq":0,"lines":[{"text":"ok"},{"text":"half \\ud83d of an emoji"}]}', /lines\.1\.text.*unpaired surrogate at character 5/],
+    ['{"seq":0,"lines":[{"text":"\\ude00 trailing half"}]}', /lines\.0\.text.*unpaired surrogate at character 0/],
+    ['{"seq":0,"lines":[{"text":"ends high \\ud800"}]}', /lines\.0\.text/],
+  ] as const) {
+    const res = await raw(body);
+    expectError(res, 400, "invalid_argument");
+    expect(res.body.error.message).toMatch(where);
+  }
+  expect(await sql(`select 1 from run_log_batches where run_id = $1`, [run])).toHaveLength(0);
+  // A paired surrogate (an emoji) is valid Unicode and round-trips; the refused seq is still free.
+  const ok = await raw('{"seq":0,"lines":[{"text":"ok"},{"text":"whole \\ud83d\\ude00 emoji"}]}');
+  expect(ok.body, ok.text).toEqual({ accepted: 2, duplicate: false });
+  expect((await read(team, run)).body.lines.map((l: any) => l.text)).toEqual(["ok", "whole \u{1F600} emoji"]);
+});

@@ -6,6 +6,10 @@ import { ApiError } from "./errors";
 const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Where a string holds an unpaired UTF-16 surrogate, or -1. Such a string has
+// no UTF-8 form: the driver would store U+FFFD in its place without a word.
+export const loneSurrogateAt = (s: string) => s.search(loneSurrogate);
+
 export function text(max: number, min = 1) {
   return z
     .string()

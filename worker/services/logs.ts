@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
 import { ApiError } from "../lib/errors";
+import { loneSurrogateAt } from "../lib/validation";
 import { getRunInTeam } from "./run-lookup";
 
 export const LOG_LIMITS = {
@@ -30,6 +31,15 @@ export async function appendLogs(
   // Console output is raw bytes turned text: a NUL is kept visible as U+FFFD
   // rather than failing the batch (Postgres text cannot hold NUL).
   const texts = lines.map((l) => (l.text.includes("\u0000") ? l.text.replace(/\u0000/g, "\uFFFD") : l.text));
+  // An unpaired surrogate is not a byte that came from the process but a
+  // broken client string; like every other text field it is refused, since
+  // storing it would silently turn it into U+FFFD.
+  texts.forEach((t, i) => {
+    const at = loneSurrogateAt(t);
+    if (at >= 0) {
+      throw new ApiError("invalid_argument", `lines.${i}.text: must be valid Unicode (unpaired surrogate at character ${at}); nothing in this batch was stored`);
+    }
+  });
   let bytes = 0;
   texts.forEach((t, i) => {
     const exact = utf8.encode(t).length;
