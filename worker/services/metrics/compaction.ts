@@ -1,73 +1,123 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../lib/db";
-import { asBytes, decodeChunk } from "./codec";
+import { asBytes, decodeChunk, type Points } from "./codec";
 import { CHUNK_POINTS, insertChunks, split } from "./ingest";
 import { mergePoints } from "./merge";
-import { int, numArray, rows, type Q } from "./sql";
+import { int, numArray, rows, textArray } from "./sql";
 
 type Meta = { id: number; stepMin: number; stepMax: number; count: number };
 
-export type CompactionBudget = { series: number; points: number };
-const DEFAULT_BUDGET: CompactionBudget = { series: 50, points: 400_000 };
+// series and points: the most one tick rewrites; perTx: series per transaction
+// (each holds its series' rows locked, so it stays short); ms: wall time.
+export type CompactionBudget = { series: number; points: number; perTx: number; ms: number };
+const DEFAULT_BUDGET: CompactionBudget = { series: 20_000, points: 1_000_000, perTx: 500, ms: 20_000 };
+const TX_POINTS = 100_000;
+
+export type CompactionResult = { series: number; chunks: number; points: number; transactions: number };
 
 // Cron task: merge small and overlapping chunks, a bounded amount per tick.
-// Each series is compacted in its own transaction holding the series row
-// FOR UPDATE (SKIP LOCKED: a series being ingested right now waits for the
-// next tick); ingest upserts that same row, so the two never interleave and
-// the delete-and-insert can neither lose nor double a point.
-export async function compactMetrics(db: Db, budget = DEFAULT_BUDGET): Promise<{ series: number; chunks: number }> {
-  let points = budget.points;
-  let done = 0;
-  let chunks = 0;
+// Many series per transaction, a fixed handful of statements each (lock the
+// series, read their chunk stats, delete the windows' chunks, insert the
+// merged ones, clear the flags), so a backlog of thousands of tiny series
+// clears in a tick instead of one series per round trip. The series rows are
+// held FOR UPDATE (SKIP LOCKED: a series being ingested right now waits for
+// the next tick); ingest upserts those same rows, so the two never interleave
+// on a series and the delete-and-insert can neither lose nor double a point.
+export async function compactMetrics(db: Db, budget: Partial<CompactionBudget> = {}): Promise<CompactionResult> {
+  const b = { ...DEFAULT_BUDGET, ...budget };
+  const t0 = Date.now();
+  const total: CompactionResult = { series: 0, chunks: 0, points: 0, transactions: 0 };
+  // Series left unfinished by the points budget: not picked again this tick.
   const skip: number[] = [];
-  while (done < budget.series && points > 0) {
-    const res = await db.transaction(async (tx) => {
-      const [s] = await rows<{ team_id: string; id: string }>(
-        tx,
-        sql`select team_id, id from metric_series where needs_compaction and id <> all(${numArray(skip)}::int8[])
-          limit 1 for update skip locked`,
-      );
-      if (!s) return null;
-      const out = await compactSeries(tx, s.team_id, int(s.id), points);
-      if (out.finished) {
-        await tx.execute(sql`update metric_series set needs_compaction = false where team_id = ${s.team_id} and id = ${s.id}`);
-      }
-      return { id: int(s.id), ...out };
-    });
-    if (!res) break;
-    done++;
-    chunks += res.rewritten;
-    points -= res.points;
-    if (!res.finished) skip.push(res.id);
+  while (total.series < b.series && total.points < b.points && Date.now() - t0 < b.ms) {
+    const want = Math.min(b.perTx, b.series - total.series);
+    const budgetPoints = Math.min(TX_POINTS, b.points - total.points);
+    const res = await db.transaction((tx) => compactSome(tx, want, budgetPoints, skip));
+    if (res.series === 0) break;
+    total.series += res.series;
+    total.chunks += res.chunks;
+    total.points += res.points;
+    total.transactions++;
+    skip.push(...res.unfinished);
   }
-  return { series: done, chunks };
+  return total;
 }
 
-// Rewrites runs of neighbouring chunks (by step) into full, non-overlapping
-// chunks. Chunks that overlap are one unit: all or none of them is merged.
-async function compactSeries(tx: Q, teamId: string, seriesId: number, budget: number) {
-  const meta = (
-    await rows<{ id: string; step_min: string; step_max: string; count: number }>(
-      tx,
-      sql`select id, step_min, step_max, count from metric_chunks where team_id = ${teamId} and series_id = ${seriesId} order by step_min, id`,
-    )
-  ).map((r): Meta => ({ id: int(r.id), stepMin: int(r.step_min), stepMax: int(r.step_max), count: r.count }));
-  const windows = planWindows(meta);
-  let points = 0;
-  let rewritten = 0;
-  for (const win of windows) {
-    if (points >= budget) return { finished: false, points, rewritten };
-    const ids = numArray(win.map((m) => m.id));
-    const payloads = await rows<{ payload: unknown }>(
-      tx,
-      sql`delete from metric_chunks where team_id = ${teamId} and series_id = ${seriesId} and id = any(${ids}::int8[]) returning payload`,
-    );
-    const merged = mergePoints(payloads.map((r) => decodeChunk(asBytes(r.payload))));
-    await insertChunks(tx, teamId, [{ owner: seriesId, points: merged, pieces: split(merged) }]);
-    points += merged.n;
-    rewritten += win.length;
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Window = { teamId: string; seriesId: number; chunks: Meta[] };
+
+async function compactSome(tx: Tx, want: number, budgetPoints: number, skip: number[]) {
+  const picked = await rows<{ team_id: string; id: string }>(
+    tx,
+    sql`select team_id, id from metric_series where needs_compaction and id <> all(${numArray(skip)}::int8[])
+      limit ${want} for update skip locked`,
+  );
+  if (picked.length === 0) return { series: 0, chunks: 0, points: 0, unfinished: [] as number[] };
+  const teams = picked.map((r) => r.team_id);
+  const ids = picked.map((r) => int(r.id));
+  const meta = await rows<{ series_id: string; id: string; step_min: string; step_max: string; count: number }>(
+    tx,
+    sql`select c.series_id, c.id, c.step_min, c.step_max, c.count
+      from unnest(${textArray(teams)}::text[], ${numArray(ids)}::int8[]) as s(team_id, sid)
+      cross join lateral (select series_id, id, step_min, step_max, count from metric_chunks
+        where team_id = s.team_id and series_id = s.sid order by step_min, id) as c`,
+  );
+  const bySeries = new Map<number, Meta[]>();
+  for (const r of meta) {
+    const sid = int(r.series_id);
+    const list = bySeries.get(sid) ?? [];
+    list.push({ id: int(r.id), stepMin: int(r.step_min), stepMax: int(r.step_max), count: r.count });
+    bySeries.set(sid, list);
   }
-  return { finished: true, points, rewritten };
+  // Whole series' windows until the points budget is spent; a series cut
+  // short keeps its flag and the windows it got this time.
+  const windows: Window[] = [];
+  const finished: { team: string; id: number }[] = [];
+  const unfinished: number[] = [];
+  let points = 0;
+  picked.forEach((s, i) => {
+    const sid = ids[i]!;
+    let done = true;
+    for (const win of planWindows(bySeries.get(sid) ?? [])) {
+      if (points >= budgetPoints) {
+        done = false;
+        break;
+      }
+      windows.push({ teamId: s.team_id, seriesId: sid, chunks: win });
+      points += win.reduce((a, m) => a + m.count, 0);
+    }
+    if (done) finished.push({ team: s.team_id, id: sid });
+    else unfinished.push(sid);
+  });
+  let chunks = 0;
+  if (windows.length > 0) {
+    const all = windows.flatMap((w) => w.chunks.map((m) => ({ w, m })));
+    const payloads = await rows<{ id: string; payload: unknown }>(
+      tx,
+      sql`delete from metric_chunks m using unnest(${textArray(all.map((x) => x.w.teamId))}::text[], ${numArray(all.map((x) => x.w.seriesId))}::int8[],
+          ${numArray(all.map((x) => x.m.stepMin))}::int8[], ${numArray(all.map((x) => x.m.id))}::int8[]) as u(team_id, sid, step_min, id)
+        where m.team_id = u.team_id and m.series_id = u.sid and m.step_min = u.step_min and m.id = u.id
+        returning m.id, m.payload`,
+    );
+    const decoded = new Map<number, Points>(payloads.map((r) => [int(r.id), decodeChunk(asBytes(r.payload))]));
+    const merged = windows.map((w) => {
+      const parts = w.chunks.map((m) => decoded.get(m.id));
+      // Every chunk was read under the series lock, so each must have been deleted now.
+      if (parts.some((p) => p === undefined)) throw new Error(`compaction: a chunk of series ${w.seriesId} vanished under its lock`);
+      const pts = mergePoints(parts as Points[]);
+      return { teamId: w.teamId, owner: w.seriesId, points: pts, pieces: split(pts) };
+    });
+    await insertChunks(tx, merged);
+    chunks = all.length;
+  }
+  if (finished.length > 0) {
+    await tx.execute(
+      sql`update metric_series m set needs_compaction = false
+        from unnest(${textArray(finished.map((f) => f.team))}::text[], ${numArray(finished.map((f) => f.id))}::int8[]) as u(team_id, id)
+        where m.team_id = u.team_id and m.id = u.id`,
+    );
+  }
+  return { series: picked.length, chunks, points, unfinished };
 }
 
 // Clusters of overlapping chunks, grouped greedily into windows of about one

@@ -153,11 +153,14 @@ function unnestChunks(c: ReturnType<typeof chunkColumns<unknown>>, owner: SQL) {
     as u(owner, smin, smax, cnt, seq, vmin, vmax, vlast, tmin, tmax, mono, payload)`;
 }
 
-export async function insertChunks(q: Q, teamId: string, list: Piece<number>[]) {
+// Chunks of many series, possibly of several teams (compaction), in one statement.
+export async function insertChunks(q: Q, list: (Piece<number> & { teamId: string })[]) {
   const c = chunkColumns(list);
   if (c.owner.length === 0) return;
+  const teams = new Map(list.map((p) => [p.owner, p.teamId]));
   await q.execute(
     sql`insert into metric_chunks (team_id, series_id, step_min, step_max, count, seq, v_min, v_max, v_last, t_min, t_max, t_monotone, payload)
-      select ${teamId}, u.* from ${unnestChunks(c, sql`${numArray(c.owner)}::int8[]`)}`,
+      select t.team_id, u.* from ${unnestChunks(c, sql`${numArray(c.owner)}::int8[]`)}
+      join unnest(${textArray([...teams.values()])}::text[], ${numArray([...teams.keys()])}::int8[]) as t(team_id, sid) on t.sid = u.owner`,
   );
 }
