@@ -56,6 +56,12 @@ export async function init(opts: InitOptions): Promise<Run> {
   return run;
 }
 
+// A variable, not a literal: browser bundlers follow literal import()s and
+// would pull node:fs into the bundle; tsc still maps ".ts" to ".js" at build.
+const ARTIFACTS_MODULE = "./artifacts.ts";
+const loadArtifacts = (): Promise<typeof import("./artifacts.ts")> =>
+  import(ARTIFACTS_MODULE);
+
 export class Run {
   readonly id: string;
   readonly url: string;
@@ -152,13 +158,13 @@ export class Run {
   // Artifacts read and write local files, so that code (Node-only) is loaded
   // on first use and the rest of the SDK stays browser-safe.
   async logArtifact(pathOrDir: string, opts: LogArtifactOptions): Promise<LogResult> {
-    const { logArtifact } = await import("./artifacts.ts");
+    const { logArtifact } = await loadArtifacts();
     return logArtifact(this.http, this.id, pathOrDir, { project: this.data.project_id, ...opts });
   }
 
   // Downloads an artifact version ("name", "name:v3", "name:best") and records that this run used it.
   async useArtifact(ref: string, dir: string, opts: UseArtifactOptions = {}): Promise<UseResult> {
-    const { useArtifact } = await import("./artifacts.ts");
+    const { useArtifact } = await loadArtifacts();
     return useArtifact(this.http, ref, dir, { project: this.data.project_id, runId: this.id, ...opts });
   }
 

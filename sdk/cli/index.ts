@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // sightline: log in, and put / get / list artifacts from a shell.
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
@@ -76,14 +75,4 @@ export async function main(argv: string[]): Promise<number> {
 function usage(code: number): number {
   (code ? console.error : console.log)(USAGE);
   return code;
-}
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/sightline")) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      console.error(`sightline: ${err.message}`);
-      process.exit(1);
-    },
-  );
 }
