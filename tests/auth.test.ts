@@ -117,6 +117,18 @@ describe("log-in and sessions", () => {
     expect((await api("POST", "/api/v1/login", { json: { email: bystander.email, password: bystander.password }, headers: ip() })).status).toBe(200);
   });
 
+  test("parallel guesses at one account from many addresses get exactly the limit checked", async () => {
+    const t = await makeTeam();
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api("POST", "/api/v1/login", { json: { email: t.email, password: `wrong password ${i}` }, headers: ip() }),
+      ),
+    );
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  });
+
   test("a user's own successful log-ins never throttle the account", async () => {
     const t = await makeTeam();
     for (let i = 0; i < 22; i++) {

@@ -4,7 +4,7 @@ import { authErrors, jsonBody, jsonContent, publicErrors } from "../../lib/opena
 import { roleScopes } from "../../lib/principal";
 import { newRouter } from "../../lib/router";
 import { checkCredentials, teamsOfUser } from "../../services/accounts";
-import { authLimit, checkRateLimit, countFailure, hitRateLimit } from "../../services/rate-limit";
+import { authLimit, hitRateLimit, refundRateLimit } from "../../services/rate-limit";
 import { clientAddress } from "./client-address";
 import { loginBody, sessionSchema } from "./schema";
 import { startSession } from "./session-cookie";
@@ -23,17 +23,16 @@ export const loginRoute = newRouter().openapi(route, async (c) => {
   const config = c.get("config");
   await hitRateLimit(db, authLimit(config, `login:${clientAddress(c)}`));
   // Per account too, so guesses spread over many addresses still hit a wall.
-  // Only failures count (a user's own log-ins never lock them out), and unknown
-  // emails are counted alike, so the 429 says nothing about who has an account.
-  const perAccount = authLimit(config, `login-account:${email}`, "anywhere for this account");
-  await checkRateLimit(db, perAccount);
-  const user = await checkCredentials(db, email, password).catch(async (err) => {
-    if (err instanceof ApiError && err.code === "unauthenticated") await countFailure(db, perAccount);
-    throw err;
-  });
+  // A successful log-in gives its attempt back, so a user's own log-ins never
+  // lock them out; unknown emails are counted alike, so a 429 reveals no account.
+  const perAccount = authLimit(config, `login-account:${email}`, "failed log-ins for this account");
+  const now = Date.now();
+  await hitRateLimit(db, perAccount, now);
+  const user = await checkCredentials(db, email, password);
+  await refundRateLimit(db, perAccount, now);
   const teams = await teamsOfUser(db, user.id);
   const team = teams[0];
-  if (!team) throw new ApiError("permission_denied", "this account belongs to no team; ask a team owner to add you");
+  if (!team) throw new ApiError("permission_denied", "this account belongs to no team; ask a team owner for an invite");
   await startSession(c, { userId: user.id, teamId: team.id, role: team.role });
   return c.json({ user, team, teams, scopes: roleScopes[team.role], via: "session" }, 200);
 });

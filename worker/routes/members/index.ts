@@ -59,7 +59,7 @@ membersRouter
   })
   .openapi(add, async (c) => {
     const p = c.get("principal");
-    await hitRateLimit(c.get("db"), authLimit(c.get("config"), `members-add:${p.userId}`, "this user"));
+    await hitRateLimit(c.get("db"), authLimit(c.get("config"), `members-add:${p.userId}`, "attempts by this user"));
     // No lookup of the email happens, so the answer cannot differ by account.
     throw new ApiError(
       "permission_denied",
