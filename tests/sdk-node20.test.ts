@@ -20,13 +20,17 @@ const BIN20 = dirname(NODE20);
 // Node 20 first, and none of our node_modules/.bin, whose `node` is Node 22.
 const PATH20 = [BIN20, ...(process.env.PATH ?? "").split(delimiter).filter((p) => p && !p.includes("node_modules"))].join(delimiter);
 
+// Under `npm test` the environment carries the outer npm's settings
+// (npm_config_*, npm_package_*): a newcomer's shell has none of them.
+const ownEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE_OPTIONS$)/i.test(k)));
+
 type Outcome = { code: number | null; stdout: string; stderr: string };
 
 function exec(cmd: string, args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, {
       cwd: opts.cwd,
-      env: { ...process.env, PATH: PATH20, NODE_OPTIONS: "", npm_config_update_notifier: "false", ...opts.env },
+      env: { ...ownEnv, PATH: PATH20, npm_config_update_notifier: "false", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
