@@ -4,9 +4,14 @@ import { expectError, makeKey, makeTeam, type Team } from "./helpers/harness";
 import { fillPath, makeFixture, routeTable, type Fixture } from "./helpers/route-table";
 import { forgedTokens } from "./helpers/tokens";
 
+// The owner's own credentials reaching every filled-in path (so that 404s
+// below mean "not yours", not "not there"), and no route served outside the
+// OpenAPI document: tests/security-coverage.test.ts.
+
 let fx: Fixture;
 let outsider: Team;
 let readKey: string;
+let writeKey: string;
 let revokedKey: string;
 let forged: Record<string, string>;
 
@@ -14,6 +19,7 @@ beforeAll(async () => {
   fx = await makeFixture();
   outsider = await makeTeam("Outsider");
   readKey = (await makeKey(fx.team, ["read"])).key;
+  writeKey = (await makeKey(fx.team, ["read", "write"])).key;
   const revoked = await makeKey(fx.team, ["read", "write", "admin"]);
   const r = await api("DELETE", `/api/v1/api-keys/${revoked.id}`, { creds: fx.team.creds });
   expect(r.status).toBe(204);
@@ -67,6 +73,13 @@ describe.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (
   if ((rc.scope === "write" || rc.scope === "admin") && !rc.sessionOnly) {
     test("a read-scoped key → 403", async () => {
       expectError(await send({ key: readKey }), 403, "permission_denied");
+    });
+  }
+
+  // Write is not admin: a key with every scope but admin is still refused.
+  if (rc.scope === "admin" && !rc.sessionOnly) {
+    test("a write-scoped key → 403", async () => {
+      expectError(await send({ key: writeKey }), 403, "permission_denied");
     });
   }
 });

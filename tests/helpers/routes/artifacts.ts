@@ -34,7 +34,8 @@ export const artifactRoutes: RouteCase[] = [
   { method: "GET", path: art, scope: "read", owned: true, params: own },
   { method: "GET", path: `${art}/{name}`, scope: "read", owned: true, params: own },
   { method: "POST", path: `${art}/{name}/versions`, scope: "write", owned: true, params: own, body: () => ({ type: "dataset", files: [file()] }) },
-  { method: "POST", path: `${art}/{name}/versions/{version}/commit`, scope: "write", owned: true, params: own },
+  // Commit takes the version's id, not its number.
+  { method: "POST", path: `${art}/{name}/versions/{version}/commit`, scope: "write", owned: true, params: (f) => ({ ...own(f), version: f.versionId }) },
   { method: "GET", path: `${art}/{name}/versions/{version}`, scope: "read", owned: true, params: own },
   { method: "DELETE", path: `${art}/{name}/versions/{version}`, scope: "write", owned: true, params: own },
   { method: "PUT", path: `${art}/{name}/aliases/{alias}`, scope: "write", owned: true, params: own, body: () => ({ version: "v1" }) },
@@ -58,7 +59,10 @@ export const artifactsArea: Area = {
   routes: artifactRoutes,
   fixture: async (f) => {
     const artifactName = `a-${uniq()}`;
-    await putVersion(f.team, f.projectId, artifactName, { "a.txt": Buffer.from("fixture") });
-    return { artifactName, runId: await makeRun(f.team, f.projectId) };
+    const { version } = await putVersion(f.team, f.projectId, artifactName, { "a.txt": Buffer.from("fixture") });
+    // The alias the paths name must exist, or "another team gets 404" proves nothing.
+    const alias = await api("PUT", `/api/v1/projects/${f.projectId}/artifacts/${artifactName}/aliases/best`, { creds: f.team.creds, json: { version: "v1" } });
+    expect(alias.status, alias.text).toBe(200);
+    return { artifactName, versionId: version.id as string, runId: await makeRun(f.team, f.projectId) };
   },
 };
