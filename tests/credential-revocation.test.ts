@@ -4,6 +4,7 @@ import { sql } from "./helpers/db";
 import { TEST_KEY_CACHE_TTL_SECONDS } from "./helpers/global-setup";
 import { expectError, makeKey, makeProject, makeTeam, type Team } from "./helpers/harness";
 import { cookieIn, joinTeam } from "./helpers/membership";
+import { runCron } from "./helpers/scheduled";
 import { signWithTestKey } from "./helpers/tokens";
 
 // Every change below must reach other isolates within the cache TTL (≤ 60 s in
@@ -122,6 +123,20 @@ describe("log-out", () => {
     expectError(await api("GET", "/api/v1/projects", { creds: switched }), 401, "unauthenticated");
     // Other log-ins of the same user are not ended by this one.
     expect((await api("GET", "/api/v1/projects", { creds: { cookie: owner.cookie } })).status).toBe(200);
+  });
+
+  test("the cron sweeps ended sessions, and a swept session stays refused", async () => {
+    const t = await makeTeam();
+    const login = await api("POST", "/api/v1/login", { json: { email: t.email, password: t.password }, headers: { "cf-connecting-ip": randomIp() } });
+    const cookie = { cookie: sessionCookie(login.headers) };
+    expect((await api("POST", "/api/v1/logout", { creds: cookie })).status).toBe(204);
+    await runCron();
+    const rows = await sql<{ revoked: boolean }>("select revoked_at is not null as revoked from sessions where user_id = $1", [t.userId]);
+    // The sign-up's session is live and stays; the logged-out one is gone.
+    expect(rows).toEqual([{ revoked: false }]);
+    await pastTtl();
+    expectError(await api("GET", "/api/v1/projects", { creds: cookie }), 401, "unauthenticated");
+    expect((await api("GET", "/api/v1/projects", { creds: { cookie: t.cookie } })).status).toBe(200);
   });
 
   test("a session ended behind the API's back is served from the cache, then refused", async () => {

@@ -5,6 +5,7 @@ import { collectArtifactGarbage } from "./services/artifacts/gc";
 import { compactMetrics } from "./services/metrics/compaction";
 import { sweepRateLimits } from "./services/rate-limit";
 import { markCrashedRuns } from "./services/runs";
+import { sweepSessions } from "./services/sessions";
 
 // Cron work: each task is bounded and independent, so one failing does not
 // stop the others.
@@ -13,6 +14,7 @@ export async function runScheduled(env: Bindings, scheduledTime: number): Promis
   const { db, close } = createDb(config);
   const tasks: Record<string, () => Promise<unknown>> = {
     rate_limits: () => sweepRateLimits(db),
+    sessions: () => sweepSessions(db),
     compaction: () => compactMetrics(db),
     crash_sweep: () => markCrashedRuns(db, config.CRASH_AFTER_SECONDS, 5000),
     artifact_gc: () => collectArtifactGarbage(db, createStorage(config)),

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { memberships, sessions } from "../../schema";
 import type { Db } from "../lib/db";
 import { randomBase62 } from "../lib/ids";
@@ -29,4 +29,12 @@ export async function lookupSession(db: Db, sessionId: string, teamId: string): 
     .limit(1);
   if (!row || row.revokedAt) return null;
   return { userId: row.userId, teamId, role: row.role };
+}
+
+// Cron: drops sessions past their expiry, and logged-out ones (a missing row is
+// refused just like a revoked one). Bounded per run, like the other sweeps.
+export async function sweepSessions(db: Db, batch = 5000): Promise<void> {
+  await db.execute(sql`
+    delete from sessions where id in (
+      select id from sessions where expires_at < now() or revoked_at is not null limit ${batch})`);
 }
