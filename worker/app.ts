@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
+import { connectionLost } from "./lib/db";
 import { ApiError, errorBody, type ErrorCode } from "./lib/errors";
 import { fromPostgresError } from "./lib/pg-errors";
 import { requestId } from "./middleware/request-id";
@@ -101,14 +102,28 @@ export function createApp() {
 
   app.onError((err, c) => {
     const rid = c.get("requestId") ?? "";
-    if (err instanceof ApiError) return c.json(errorBody(err, rid), err.status);
+    const reply = (e: ApiError) => {
+      // Unavailable is transient (a lost database connection, a serialization
+      // conflict): clients that honour Retry-After come back in a second.
+      if (e.code === "unavailable") c.header("Retry-After", "1");
+      return c.json(errorBody(e, rid), e.status);
+    };
+    if (err instanceof ApiError) return reply(err);
     if (err instanceof HTTPException && httpCodes[err.status]) {
       const code = httpCodes[err.status]!;
       const message = err.message === "Malformed JSON in request body" ? "request body is not valid JSON" : err.message;
-      return c.json(errorBody(new ApiError(code, message), rid), err.status);
+      return reply(new ApiError(code, message));
+    }
+    // Checked first: once the connection died, whatever error surfaced (often
+    // the failed ROLLBACK) is its consequence. One log line, no stack: the
+    // cause is outside the code.
+    const lost = connectionLost(err, c.get("db"));
+    if (lost) {
+      console.error(JSON.stringify({ request_id: rid, error: "database connection lost", reason: lost }));
+      return reply(new ApiError("unavailable", "the database connection was lost; retry the request"));
     }
     const mapped = fromPostgresError(err);
-    if (mapped) return c.json(errorBody(mapped, rid), mapped.status);
+    if (mapped) return reply(mapped);
     console.error(JSON.stringify({ request_id: rid, error: String(err), stack: (err as Error).stack }));
     return c.json(errorBody(new ApiError("internal", "internal error; quote the request id if you report it"), rid), 500);
   });

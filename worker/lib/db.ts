@@ -1,4 +1,4 @@
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Pool, neonConfig, type PoolClient } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Config } from "../env";
 
@@ -18,15 +18,73 @@ function configureNeon(wsProxy: string | undefined) {
   neonConfig.pipelineConnect = false;
 }
 
+// The pg client's wire connection (its server messages by name) and the flag
+// its pool reads on release to end a client rather than keep it.
+type ClientInternals = {
+  connection: { on(event: "errorMessage", fn: (msg: { severity?: string; code?: string; message?: string }) => void): void };
+  _queryable: boolean;
+};
+
+// Why each request's connection was lost, if it was: a request whose backend
+// died (pg_terminate_backend, a Neon compute restart) failed for a reason the
+// client should retry, whatever error its handler happened to surface.
+const lostReasons = new WeakMap<Db, () => string | null>();
+
 // One pool of one connection per request: it connects on the first query, is
 // reused for the whole request, and is closed by the caller with waitUntil.
 // With max 1, code inside db.transaction() must use its `tx`, never `db`.
 export function createDb(config: Config): { db: Db; close: () => Promise<void> } {
   configureNeon(config.NEON_WS_PROXY);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1 });
-  pool.on("error", () => {
-    // A dropped idle connection is reported here; the next query reconnects.
+  let lost: string | null = null;
+  // An idle client's connection error: the pool drops that client itself.
+  pool.on("error", (err: unknown) => void (lost ??= describe(err)));
+  pool.on("connect", (client: PoolClient) => {
+    // The pool listens only while a client is idle; without this listener a
+    // connection dying under a running query is thrown as an uncaught error.
+    client.on("error", (err) => void (lost ??= describe(err)));
+    // A FATAL error means the backend is exiting, and it reaches the running
+    // query before the socket's close does. Marked unqueryable at once, the
+    // client sends nothing more (no ROLLBACK into a closing socket) and the
+    // pool ends it on release instead of handing it out again.
+    const internals = client as unknown as ClientInternals;
+    internals.connection.on("errorMessage", (msg) => {
+      if (msg.severity !== "FATAL" && msg.severity !== "PANIC") return;
+      internals._queryable = false;
+      lost ??= `${msg.code} ${msg.message}`;
+    });
   });
   const db = drizzle({ client: pool });
+  lostReasons.set(db, () => lost);
   return { db, close: () => pool.end().catch(() => undefined) };
+}
+
+// SQLSTATEs that mean the server or the connection went away, not that the
+// request was wrong: class 08 (connection exception), admin/crash shutdown,
+// "cannot connect now" (a compute starting), too many connections, and the
+// server's idle timeouts.
+const UNAVAILABLE_STATES = /^(08...|57P0[1-5]|53300|25P03)$/;
+// What the driver says when the socket closes under it (it has no SQLSTATE).
+const LOST_MESSAGES = /Connection terminated|not queryable|WebSocket|socket hang up|ECONNRESET|ECONNREFUSED|send\(\) after close/i;
+
+// The reason the request's database connection was lost, or null when the
+// error is not a lost connection (a bug or a refusal, for the caller to map).
+// The connection's own record comes first: it names the cause (57P01...),
+// where the surfaced error is often only the failed ROLLBACK after it.
+export function connectionLost(err: unknown, db: Db | undefined): string | null {
+  const recorded = db && lostReasons.get(db)?.();
+  if (recorded) return recorded;
+  for (let e: unknown = err, i = 0; e && i < 6; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && UNAVAILABLE_STATES.test(code)) return describe(e);
+    // Drizzle's "Failed query: <sql>" quotes the SQL; only its cause is read.
+    if (e instanceof Error && LOST_MESSAGES.test(e.message) && !e.message.startsWith("Failed query")) return describe(e);
+  }
+  return null;
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" ? `${code} ${err.message}` : err.message;
 }
