@@ -91,10 +91,14 @@ export async function createRun(api: Api, project: string, name: string, config:
 }
 
 // One metric batch body as the contract spells it: `keys` keys, `perKey`
-// consecutive steps each, starting at step `from`.
+// consecutive steps each, starting at step `from`. Timestamps are what the
+// SDK's Date.now() gives a loop logging a step every 100 ms: each stamp off
+// the grid by up to ±3…±20 ms (the bound drawn per batch), never regular.
 export function batchBody(seq: number, keys: string[], from: number, perKey: number, value: (key: string, step: number) => number): string {
   const metrics: Record<string, { steps: number[]; values: number[]; timestamps: number[] }> = {};
-  const t0 = 1_700_000_000_000;
+  const jitter = 3 + ((seq * 7919) % 18);
+  let x = seq + 1;
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (const key of keys) {
     const steps: number[] = [];
     const values: number[] = [];
@@ -102,12 +106,14 @@ export function batchBody(seq: number, keys: string[], from: number, perKey: num
     for (let s = from; s < from + perKey; s++) {
       steps.push(s);
       values.push(value(key, s));
-      timestamps.push(t0 + s * 50);
+      timestamps.push(SDK_T0 + s * 100 + Math.round((rnd() * 2 - 1) * jitter));
     }
     metrics[key] = { steps, values, timestamps };
   }
   return JSON.stringify({ seq, metrics });
 }
+
+const SDK_T0 = 1_700_000_000_000;
 
 // A noisy, decaying training loss: realistic bits for the storage figure.
 export const lossAt = (step: number) => 2 * Math.exp(-step / 200_000) + 0.05 * Math.random();

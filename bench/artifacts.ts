@@ -1,12 +1,17 @@
 // Artifact transfer throughput: Sightline's flow (announce → presigned PUTs →
 // commit; resolve → presigned GETs) against the same transfers to the same
-// store with URLs signed locally, i.e. without the Worker. The difference, and
-// the time spent in Worker calls, is the Worker's share.
+// store with URLs signed locally, i.e. without the Worker. The Worker's share
+// is measured inside Sightline's own transfer: the time of each Worker call
+// (announce, commit, resolve, …) less the time the store spent, meanwhile, on
+// the requests the Worker itself made to it (CompleteMultipartUpload, HEAD, …),
+// seen where the store serves them (it runs in this process).
 //   npm exec -- node bench/artifacts.ts        (BENCH_MIB=256, BENCH_DATABASE_URL=postgres://… optional)
 import { GetObjectCommand, S3Client, UploadPartCommand, CreateMultipartUploadCommand, CompleteMultipartUploadCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
+import { Server, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,16 +21,57 @@ import { HttpClient } from "../sdk/client.ts";
 type BenchStack = { url: string; s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } };
 export type ArtifactFigures = {
   mib: number;
-  // The commit call includes the store assembling the parts, which a direct
-  // upload pays as well (store_complete_ms); the share without it is the Worker's own.
-  upload: Leg & { commit_ms: number; store_complete_ms: number; worker_share_excl_store: number };
+  // commit_ms: the commit call, of which commit_store_ms the store assembling the parts.
+  upload: Leg & { commit_ms: number; commit_store_ms: number; direct_complete_ms: number };
   download: Leg;
 };
 
-// worker_share: time inside Worker calls / wall time. commit_ms is part of it and
-// includes the store assembling the parts (CompleteMultipartUpload), which the
-// direct path pays too; vs_direct compares wall times.
-type Leg = { sightline_mib_s: number; direct_mib_s: number; worker_ms: number; worker_share: number; vs_direct: number };
+// worker_ms: time inside Worker calls; worker_store_ms: of that, the store
+// serving the Worker's own requests; worker_share: worker_ms / wall time;
+// worker_share_excl_store: (worker_ms − worker_store_ms) / wall time, the
+// Worker's own. vs_direct compares wall times.
+type Leg = {
+  sightline_mib_s: number;
+  direct_mib_s: number;
+  worker_ms: number;
+  worker_store_ms: number;
+  worker_share: number;
+  worker_share_excl_store: number;
+  calls: number;
+  vs_direct: number;
+};
+
+// Intervals of the requests the store served that the Worker signed with an
+// Authorization header (presigned client transfers carry the signature in the
+// query instead), recorded where the in-process store handles them.
+function watchStore(port: number) {
+  const spans: [number, number][] = [];
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+    if (event === "request" && (this.address() as AddressInfo | null)?.port === port) {
+      const [req, res] = args as [IncomingMessage, ServerResponse];
+      if (req.headers.authorization) {
+        const t = performance.now();
+        res.once("close", () => spans.push([t, performance.now()]));
+      }
+    }
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+  } as typeof emit;
+  return { spans, stop: () => void (Server.prototype.emit = emit) };
+}
+
+// Time of [from, to) covered by the spans (merged, so parallel requests count once).
+function covered(spans: [number, number][], from: number, to: number): number {
+  const parts = spans.map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of parts) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
 const MiB = 1024 * 1024;
 const PART = 16 * MiB;
 
@@ -36,31 +82,44 @@ export async function benchArtifacts(stack: BenchStack, mib = Number(process.env
     const data = await writeData(file, mib);
     const key = await signup(stack.url);
     const project = `bench-${Date.now().toString(36)}`;
-    let workerMs = 0;
-    let commitMs = 0;
+    const store = watchStore(Number(new URL(stack.s3.endpoint).port));
+    let calls: { path: string; from: number; to: number }[] = [];
     const client = new HttpClient({ baseUrl: stack.url, apiKey: key });
     const http: Http = {
       request: async (method, path, body, opts) => {
-        const t = performance.now();
+        const from = performance.now();
         try {
           return await client.request(method, path, body, opts);
         } finally {
-          workerMs += performance.now() - t;
-          if (path.endsWith("/commit")) commitMs += performance.now() - t;
+          calls.push({ path, from, to: performance.now() });
         }
       },
+    };
+    const leg = () => {
+      const ms = calls.reduce((a, c) => a + c.to - c.from, 0);
+      const storeMs = calls.reduce((a, c) => a + covered(store.spans, c.from, c.to), 0);
+      const commits = calls.filter((c) => c.path.endsWith("/commit"));
+      const out = {
+        ms,
+        storeMs,
+        count: calls.length,
+        commitMs: commits.reduce((a, c) => a + c.to - c.from, 0),
+        commitStoreMs: commits.reduce((a, c) => a + covered(store.spans, c.from, c.to), 0),
+      };
+      calls = [];
+      return out;
     };
     await client.request("POST", "/api/v1/projects", { name: project });
 
     let t = performance.now();
     await logArtifact(http, null, file, { project, name: "blob", type: "dataset" });
     const upMs = performance.now() - t;
-    const upWorker = workerMs;
-    workerMs = 0;
+    const up = leg();
     t = performance.now();
     await useArtifact(http, "blob:latest", join(dir, "out"), { project });
     const downMs = performance.now() - t;
-    const downWorker = workerMs;
+    const down = leg();
+    store.stop();
 
     const s3 = new S3Client({
       endpoint: stack.s3.endpoint, region: stack.s3.region, forcePathStyle: true,
@@ -82,11 +141,20 @@ export async function benchArtifacts(stack: BenchStack, mib = Number(process.env
     const rate = (ms: number) => Math.round((mib / (ms / 1000)) * 10) / 10;
     const share = (total: number, worker: number) => Math.round((worker / total) * 1000) / 1000;
     const vs = (ours: number, direct: number) => Math.round(((ours - direct) / ours) * 1000) / 1000;
+    const figures = (l: ReturnType<typeof leg>, ms: number, directMs: number): Leg => ({
+      sightline_mib_s: rate(ms),
+      direct_mib_s: rate(directMs),
+      worker_ms: Math.round(l.ms),
+      worker_store_ms: Math.round(l.storeMs),
+      worker_share: share(ms, l.ms),
+      worker_share_excl_store: share(ms, l.ms - l.storeMs),
+      calls: l.count,
+      vs_direct: vs(ms, directMs),
+    });
     return {
       mib,
-      upload: { sightline_mib_s: rate(upMs), direct_mib_s: rate(directUpMs), worker_ms: Math.round(upWorker), worker_share: share(upMs, upWorker), vs_direct: vs(upMs, directUpMs), commit_ms: Math.round(commitMs),
-        store_complete_ms: Math.round(storeCompleteMs), worker_share_excl_store: share(upMs, Math.max(0, upWorker - storeCompleteMs)) },
-      download: { sightline_mib_s: rate(downMs), direct_mib_s: rate(directDownMs), worker_ms: Math.round(downWorker), worker_share: share(downMs, downWorker), vs_direct: vs(downMs, directDownMs) },
+      upload: { ...figures(up, upMs, directUpMs), commit_ms: Math.round(up.commitMs), commit_store_ms: Math.round(up.commitStoreMs), direct_complete_ms: Math.round(storeCompleteMs) },
+      download: figures(down, downMs, directDownMs),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Dashboard figures in the real Chromium against the real stack: time to the
-// first drawn chart on a run with 20 metrics × 100,000 points, and time to an
-// interactive runs table of 10,000 runs (target ≤ 1 s each). Exported for
+// first drawn chart on a run with 20 metrics × 100,000 points, and of a
+// project of 10,000 runs the time to the first 200-row page drawn and to all
+// 10,000 runs loaded into the table (target ≤ 1 s each). Exported for
 // bench/run.ts; `node --experimental-strip-types bench/dashboard.ts` runs it alone.
 import { Pool } from "@neondatabase/serverless";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ const POINTS = 100_000;
 const RUNS = 10_000;
 const SAMPLES = 5;
 
+// runs_table_ms: the first 200-row page drawn; runs_table_all_loaded_ms: all runs in the table.
 export type DashboardFigures = { first_chart_ms: number; first_chart_cold_ms: number; runs_table_ms: number; runs_table_all_loaded_ms: number; runs_scroll_worst_frame_ms: number; js_gzip_kb: number };
 
 export async function benchDashboard(stack: { url: string; databaseUrl: string }, size = { metrics: METRICS, points: POINTS, runs: RUNS }): Promise<DashboardFigures> {
@@ -147,8 +149,8 @@ export function printDashboard(f: DashboardFigures) {
     { name: "dashboard JS, gzipped", value: f.js_gzip_kb, unit: "KB", target: "≤ 250", ok: f.js_gzip_kb <= 250 },
     { name: "first drawn chart, 20 × 100,000 pts (warm, p50)", value: f.first_chart_ms, unit: "ms", target: "≤ 1,000", ok: f.first_chart_ms <= 1000 },
     { name: "  same, first visit (cold cache)", value: f.first_chart_cold_ms, unit: "ms" },
-    { name: "interactive runs table, 10,000 runs (p50)", value: f.runs_table_ms, unit: "ms", target: "≤ 1,000", ok: f.runs_table_ms <= 1000 },
-    { name: "  all 10,000 runs loaded into the table", value: f.runs_table_all_loaded_ms, unit: "ms" },
+    { name: "runs table of 10,000 runs: first 200-row page drawn (p50)", value: f.runs_table_ms, unit: "ms" },
+    { name: "runs table: all 10,000 runs loaded into the table", value: f.runs_table_all_loaded_ms, unit: "ms", target: "≤ 1,000", ok: f.runs_table_all_loaded_ms <= 1000 },
     { name: "  worst frame scrolling all 10,000 rows", value: f.runs_scroll_worst_frame_ms, unit: "ms" },
   ]);
 }
