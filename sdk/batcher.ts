@@ -65,6 +65,14 @@ export class Batcher<P> {
     return false;
   }
 
+  // Call before adding n items together: a batch never grows past the largest
+  // size it may reach (the server refuses bigger ones whole), so one that
+  // would is sealed first.
+  reserve(n: number): void {
+    const hard = Math.max(this.opts.maxItems, this.opts.maxItemsBusy ?? 0);
+    if (this.acc.count > 0 && this.acc.count + n > hard) this.seal();
+  }
+
   // Call after adding to the accumulator.
   added(): void {
     const busy = this.inFlight >= this.opts.maxInFlight;

@@ -135,6 +135,7 @@ export class Run {
     const points = flatten(data).filter(([key, v]) => this.acceptKey(key, v));
     if (points.length === 0) return;
     if (!this.metrics.admit(points.length)) return this.warnDropped();
+    this.metrics.reserve(points.length);
     for (const [key, v] of points) this.metricBuf.add(key, step, v as number, ts);
     this.metrics.added();
   }
@@ -144,6 +145,7 @@ export class Run {
     if (this.finishing) return this.afterFinish("logConsole");
     const lines = splitLines(text);
     if (!this.console.admit(lines.length)) return this.warnDropped();
+    this.console.reserve(lines.length);
     const ts = Date.now();
     for (const line of lines) this.consoleBuf.add({ text: line, stream, ts });
     this.console.added();
