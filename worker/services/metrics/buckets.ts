@@ -108,7 +108,10 @@ type Row = {
 // payloads are joined in for the chunks that need decoding.
 // The plan must not hinge on fresh statistics (a new team's rows look absent
 // until the next ANALYZE): each series is an equality lookup on the primary
-// key, and payloads are fetched by the row's ctid, stable within the statement.
+// key, and payloads are fetched by the row's ctid, stable within the statement,
+// through a lateral subquery kept apart by its LIMIT (a join, or a subquery
+// the planner flattens into one, would let it hash the whole
+// table's payloads when it misjudges how few chunks need decoding).
 export async function bucketize(
   q: Q,
   teamId: string,
@@ -148,12 +151,15 @@ export async function bucketize(
     )
     select series_id, b0 as b, true as clean, min(x_lo) as x0, max(x_hi) as x1, sum(count) as cnt,
       min(v_min) as vmin, max(v_max) as vmax,
-      (array_agg(v_last order by x_hi desc, step_max desc))[1] as last,
-      (array_agg(step_max order by x_hi desc, step_max desc))[1] as last_step, null::bytea as payload
+      -- The chunk with the largest (x_hi, step_max) gives the bucket's last value:
+      -- one max() over arrays, no per-group sort. float8 holds steps (< 2^53)
+      -- and times exactly, and no two clean chunks tie on both, so v_last never decides.
+      (max(array[x_hi::float8, step_max::float8, v_last]))[3] as last,
+      (max(array[x_hi::float8, step_max::float8]))[2]::int8 as last_step, null::bytea as payload
     from k where ${usable} group by series_id, b0
     union all
     select k.series_id, 0, k.clean, null, null, null, null, null, null, null, m.payload
-    from k join metric_chunks m on m.ctid = k.tid and m.team_id = ${teamId}
+    from k cross join lateral (select payload from metric_chunks where ctid = k.tid and team_id = ${teamId} limit 1) as m
     where not (${usable})`,
   );
   timing.sql = performance.now() - t0;
