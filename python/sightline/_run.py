@@ -1,0 +1,401 @@
+"""A run: ``init()`` creates it (on the server, or only in the journal when
+offline), ``log()`` hands points to the background pipeline and returns at
+once, ``finish()`` drains the pipeline and marks the run's end."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+import uuid
+from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple
+
+from . import _exit
+from ._http import HttpClient, SightlineError
+from ._journal import Journal, default_root, write_run_file
+from ._pipeline import Pipeline
+
+MAX_KEYS = 1_000
+MAX_STEP = 2 ** 53 - 1
+_KEY_RE = re.compile(r"^[A-Za-z0-9_./ -]{1,256}$")
+_NUMBER_TYPES = (int, float)
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[Tuple[str, Any]]:
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            yield from _flatten(v, key + "/")
+        else:
+            yield key, v
+
+
+def _as_number(v: Any) -> Optional[float]:
+    """Plain numbers pass as they are; numpy and torch scalars (anything with
+    ``__float__``, but not bool-likes or strings) become floats."""
+    t = type(v)
+    if t is float or t is int:
+        return v
+    if t is bool or isinstance(v, (str, bytes)) or v is None:
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+class Config(MutableMapping):
+    """The run's config: a dict whose changes are sent to the server (merged into the run's config)."""
+
+    def __init__(self, run: "Run", initial: Optional[Mapping[str, Any]] = None):
+        self._run = run
+        self._data: Dict[str, Any] = dict(initial or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.update({key: value})
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("config keys cannot be removed from a run; set a new value instead")
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.__dict__["_data"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self.update({key: value})
+
+    def update(self, other: Any = (), /, **kw: Any) -> None:  # type: ignore[override]
+        changes = dict(other, **kw)
+        if not changes:
+            return
+        self._data.update(changes)
+        self._run._send_config(changes)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return dict(self._data)
+
+    def __repr__(self) -> str:
+        return f"Config({self._data!r})"
+
+
+class Summary(MutableMapping):
+    """Last logged value of each metric, plus overrides you set (``run.summary["best"] = 0.9``).
+
+    The server computes last/min/max/count of every metric itself; overrides are
+    kept in the run's config under ``_summary`` (the native API has no separate
+    summary field yet), so they can be filtered and sorted on like config."""
+
+    def __init__(self, run: "Run"):
+        self._run = run
+        self._overrides: Dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._overrides:
+            return self._overrides[key]
+        return self._run._last[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.update({key: value})
+
+    def __delitem__(self, key: str) -> None:
+        del self._overrides[key]
+        self._run._send_config({"_summary": dict(self._overrides)})
+
+    def __iter__(self):
+        return iter({**self._run._last, **self._overrides})
+
+    def __len__(self) -> int:
+        return len({**self._run._last, **self._overrides})
+
+    def update(self, other: Any = (), /, **kw: Any) -> None:  # type: ignore[override]
+        changes = dict(other, **kw)
+        self._overrides.update(changes)
+        self._run._send_config({"_summary": dict(self._overrides)})
+
+    def __repr__(self) -> str:
+        return f"Summary({dict(self)!r})"
+
+
+class Run:
+    """One tracked run. Made by :func:`sightline.init`; use it as a context manager to finish it."""
+
+    def __init__(self, *, project: str, run_id: Optional[str], data: Dict[str, Any], mode: str,
+                 http: Optional[HttpClient], folder: Optional[str], journal: Optional[Journal],
+                 config: Mapping[str, Any], opts: Dict[str, Any]):
+        self.project = project
+        self.id = run_id
+        self.data = data
+        self.name: str = data.get("name") or ""
+        self.mode = mode
+        self.dir = folder
+        self.http = http
+        self.errors: List[str] = []
+        self._journal = journal
+        self._quiet = bool(opts.get("quiet"))
+        self._last: Dict[str, Any] = {}
+        self._keys: set = set()
+        self._bad_keys: set = set()
+        self._next_step = 0
+        self._finished = False
+        self._warned_after_finish = False
+        self._finish_timeout = float(opts.get("finish_timeout", 120.0))
+        self._pipe: Optional[Pipeline] = None
+        self._console = None
+        self._system = None
+        self.config = Config(self, config)
+        self.summary = Summary(self)
+        if mode == "disabled":
+            self._finished = True
+            return
+        self._pipe = Pipeline(http=http if mode == "online" else None, run_id=run_id, journal=journal,
+                              report=self._report, max_points=int(opts.get("batch_points", 1_000)),
+                              interval=float(opts.get("batch_interval", 1.0)),
+                              max_buffered=int(opts.get("max_buffered", 1_000_000)),
+                              heartbeat=float(opts.get("heartbeat", 30.0)), gzip=bool(opts.get("gzip", True)))
+
+    @property
+    def url(self) -> Optional[str]:
+        return f"{self.http.base_url}/runs/{self.id}" if self.http and self.id else None
+
+    # ---- logging ----
+
+    def log(self, data: Mapping[str, Any], step: Optional[int] = None, commit: bool = True,
+            timestamp: Optional[float] = None) -> None:
+        """Record metric values at ``step`` (default: one past the highest step so far).
+        Returns at once; values go to the server in the background. Nested dicts
+        become ``a/b`` keys; NaN and ±Infinity are kept; non-numbers are skipped with a warning."""
+        if self._finished:
+            return self._after_finish("log")
+        if step is None:
+            step = self._next_step
+        elif type(step) is not int or not 0 <= step <= MAX_STEP:
+            try:
+                step = int(step) if float(step) == int(step) and 0 <= int(step) <= MAX_STEP else None  # type: ignore[arg-type]
+            except (TypeError, ValueError, OverflowError):
+                step = None
+            if step is None:
+                return self._report("step must be an integer in 0…2^53-1; values skipped")
+        if step >= self._next_step:
+            self._next_step = step + 1
+        points = []
+        keys, last = self._keys, self._last
+        for key, v in (_flatten(data) if any(isinstance(v, Mapping) for v in data.values()) else data.items()):
+            x = _as_number(v)
+            if x is None or (key not in keys and not self._accept_key(key, v)):
+                if x is None:
+                    self._skip(key, f"is not a number ({type(v).__name__})")
+                continue
+            last[key] = x
+            points.append((key, x))
+        if points:
+            self._add(points, step, int((timestamp if timestamp is not None else time.time()) * 1000))
+
+    def _add(self, points: List[Tuple[str, Any]], step: int, ts: int) -> None:
+        pipe = self._pipe
+        with pipe.lock:  # type: ignore[union-attr]
+            if pipe.admit(len(points)):  # type: ignore[union-attr]
+                pipe.add_points(points, step, ts)  # type: ignore[union-attr]
+
+    def _log_system(self, data: Mapping[str, float], step: int) -> None:
+        """System metrics keep their own step (the sample number), apart from the training step."""
+        if self._finished or self._pipe is None:
+            return
+        points = [(k, v) for k, v in data.items() if k in self._keys or self._accept_key(k, v)]
+        if points:
+            self._add(points, step, int(time.time() * 1000))
+
+    def log_console(self, text: str, stream: str = "stdout") -> None:
+        """Append console output to the run's log (batched like metrics); split into lines."""
+        if self._finished or self._pipe is None:
+            return
+        parts = text.split("\n")
+        if parts and parts[-1] == "":
+            parts.pop()
+        ts = int(time.time() * 1000)
+        lines = [{"text": p[:65536].rstrip("\r"), "stream": stream, "ts": ts} for p in parts]
+        if not lines:
+            return
+        pipe = self._pipe
+        with pipe.lock:
+            if pipe.admit(len(lines)):
+                pipe.add_lines(lines, sum(len(p) for p in parts))
+
+    def _accept_key(self, key: str, v: Any) -> bool:
+        if not isinstance(key, str) or not _KEY_RE.match(key) or key != key.strip():
+            self._skip(key, "is not a valid key (1…256 of A-Z a-z 0-9 _ . / - space)")
+            return False
+        if len(self._keys) >= MAX_KEYS:
+            self._skip(key, f"would exceed {MAX_KEYS} keys per run")
+            return False
+        self._keys.add(key)
+        return True
+
+    def _skip(self, key: Any, problem: str) -> None:
+        # Once per key: a training loop would otherwise report it every step.
+        if key not in self._bad_keys and len(self._bad_keys) < 100:
+            self._bad_keys.add(key)
+            self._report(f"metric {key!r} {problem}; its values are skipped")
+
+    def _send_config(self, changes: Dict[str, Any]) -> None:
+        if self._pipe is None or self._finished:
+            return
+        try:
+            json.dumps(changes, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            return self._report(f"config change not sent, not JSON: {e}")
+        self._pipe.add_op("config", {"config": changes})
+
+    # ---- artifacts ----
+
+    def log_artifact(self, path: str, name: str, type: str = "dataset", aliases: Optional[List[str]] = None,
+                     metadata: Optional[Dict[str, Any]] = None, description: Optional[str] = None) -> Dict[str, Any]:
+        """Upload a file or folder as a new version of artifact ``name`` (blocking; parts in parallel)."""
+        from .artifacts import log_artifact
+        self._need_online("log_artifact")
+        return log_artifact(self.http, self.project, path, name=name, type=type, aliases=aliases,  # type: ignore[arg-type]
+                            metadata=metadata, description=description, run_id=self.id)
+
+    def use_artifact(self, ref: str) -> "Any":
+        """``"name"``, ``"name:v3"`` or ``"name:best"``; call ``.download(root)`` on the result."""
+        from .artifacts import ArtifactRef
+        self._need_online("use_artifact")
+        return ArtifactRef(self.http, self.project, ref, run_id=self.id)  # type: ignore[arg-type]
+
+    def _need_online(self, what: str) -> None:
+        if self.mode != "online" or self.http is None or self.id is None:
+            raise SightlineError(f"{what} needs an online run (mode is {self.mode})", code="offline")
+
+    # ---- the end ----
+
+    def finish(self, exit_code: Optional[int] = None, status: Optional[str] = None,
+               timeout: Optional[float] = None) -> None:
+        """Send what is buffered (up to ``timeout`` s, default 120) and mark the run
+        finished (or ``status``: failed, killed). Idempotent. Unsent batches stay in
+        the journal for ``sightline sync``."""
+        if self._finished:
+            return
+        self._finished = True
+        _exit.unregister(self)
+        for part in (self._console, self._system):
+            if part is not None:
+                part.stop()
+        if status is None:
+            status = "finished" if not exit_code else "failed"
+        body: Dict[str, Any] = {"status": status}
+        if exit_code is not None:
+            body["exit_code"] = int(exit_code)
+        pipe = self._pipe
+        if pipe is None:
+            return
+        pipe.add_op("finish", body)
+        left = pipe.close(self._finish_timeout if timeout is None else timeout)
+        if self._journal is not None:
+            self._journal.close()
+        if self.mode == "offline":
+            self._say(f"offline run saved in {self.dir}; upload it with: sightline sync {self.dir}")
+        elif left:
+            self._say(f"gave up with {left} batches unsent; they are in {self.dir}: sightline sync {self.dir}")
+        if pipe.stats["dropped"]:
+            self._report(f"{pipe.stats['dropped']} points/lines were DROPPED (send buffer full)")
+
+    def stats(self) -> Dict[str, int]:
+        return dict(self._pipe.stats) if self._pipe else {}
+
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
+        if et is None:
+            self.finish()
+        elif issubclass(et, KeyboardInterrupt):
+            self.finish(exit_code=130, status="killed")
+        else:
+            _exit.log_traceback(self, et, ev, tb)
+            self.finish(exit_code=1, status="failed")
+
+    def _after_finish(self, what: str) -> None:
+        if not self._warned_after_finish and self.mode != "disabled":
+            self._warned_after_finish = True
+            self._report(f"{what}() after finish() is ignored")
+
+    def _report(self, message: str) -> None:
+        if len(self.errors) < 100:
+            self.errors.append(message)
+        self._say(message)
+
+    def _say(self, message: str) -> None:
+        if not self._quiet:
+            stream = getattr(sys, "__stderr__", None) or sys.stderr
+            try:
+                stream.write(f"sightline: {message}\n")
+            except (OSError, ValueError):
+                pass
+
+
+def new_local_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[str, Any]], tags: Optional[List[str]],
+               notes: Optional[str], mode: str, base_url: Optional[str], api_key: Optional[str],
+               dir: Optional[str], capture_git: bool, opts: Dict[str, Any]) -> Run:
+    from ._env import git_info, host_name, system_info
+    base_url = (base_url or os.environ.get("SIGHTLINE_BASE_URL") or "http://127.0.0.1:8787").rstrip("/")
+    api_key = api_key or os.environ.get("SIGHTLINE_API_KEY")
+    config = dict(config or {})
+    if mode == "disabled":
+        return Run(project=project, run_id=None, data={"name": name or ""}, mode=mode, http=None, folder=None,
+                   journal=None, config=config, opts=opts)
+    body: Dict[str, Any] = {"config": config, "git": git_info() if capture_git else None, "host": host_name(),
+                            "system": system_info()}
+    for k, v in (("name", name), ("tags", tags), ("notes", notes)):
+        if v is not None:
+            body[k] = v
+    json.dumps(body, allow_nan=False)  # a config that is not JSON fails here, loudly, not in a thread
+    http = HttpClient(base_url, api_key, timeout=float(opts.get("timeout", 30.0)))
+    data: Dict[str, Any] = {"name": name or ""}
+    run_id = None
+    if mode == "online":
+        try:
+            data = http.request("POST", f"/api/v1/projects/{_seg(project)}/runs", body,
+                                max_attempts=int(opts.get("init_attempts", 4)))["run"]
+            run_id = data["id"]
+        except SightlineError as err:
+            if not err.retryable:
+                raise
+            # The server is out of reach: keep the run in the journal; sync uploads it later.
+            print(f"sightline: cannot reach {base_url} ({err}); running offline, sync later with `sightline sync`",
+                  file=sys.stderr)
+            mode = "offline"
+    journal = None
+    folder = None
+    if opts.get("journal", True):
+        local_id = new_local_id()
+        folder = os.path.join(dir or default_root(), f"run-{local_id}")
+        write_run_file(folder, {"local_id": local_id, "project": project, "create": body, "base_url": base_url,
+                                "run_id": run_id, "mode": mode, "pid": os.getpid(), "started_at": time.time()})
+        journal = Journal(folder, fsync=str(opts.get("fsync", "batch")))
+    elif mode == "offline":
+        raise ValueError("mode='offline' needs the journal (journal=True)")
+    return Run(project=project, run_id=run_id, data=data, mode=mode, http=http, folder=folder, journal=journal,
+               config=config, opts=opts)
+
+
+def _seg(s: str) -> str:
+    from urllib.parse import quote
+    return quote(s, safe="")
