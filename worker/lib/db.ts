@@ -11,6 +11,7 @@ export type Writer = Pick<Db, "select" | "insert" | "update" | "delete" | "execu
 // Local runs and tests reach a plain Postgres through a WebSocket relay that
 // stands in for Neon's proxy; in production these stay at Neon's defaults.
 function configureNeon(wsProxy: string | undefined) {
+  neonConfig.webSocketConstructor = QuietWebSocket;
   if (!wsProxy) return;
   neonConfig.wsProxy = (host, port) => `${wsProxy}?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
@@ -25,6 +26,23 @@ type ClientInternals = {
   _queryable: boolean;
 };
 
+// The driver coalesces writes and sends them on a timer; when the socket has
+// closed meanwhile (the backend died) the runtime throws "send() after close()"
+// from that timer, an uncaught error per lost request. The bytes could not
+// arrive anyway, and the socket's close event already reports the loss.
+const QuietWebSocket = function (url: string): WebSocket {
+  const ws = new WebSocket(url);
+  const send = ws.send.bind(ws);
+  ws.send = (data) => {
+    try {
+      send(data);
+    } catch {
+      // Closed: dropped on purpose (see above).
+    }
+  };
+  return ws;
+} as unknown as typeof WebSocket;
+
 // Why each request's connection was lost, if it was: a request whose backend
 // died (pg_terminate_backend, a Neon compute restart) failed for a reason the
 // client should retry, whatever error its handler happened to surface.
@@ -37,12 +55,18 @@ export function createDb(config: Config): { db: Db; close: () => Promise<void> }
   configureNeon(config.NEON_WS_PROXY);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1 });
   let lost: string | null = null;
+  let signalLost = () => {};
+  const lostSignal = new Promise<void>((resolve) => (signalLost = resolve));
+  const markLost = (reason: string) => {
+    lost ??= reason;
+    signalLost();
+  };
   // An idle client's connection error: the pool drops that client itself.
-  pool.on("error", (err: unknown) => void (lost ??= describe(err)));
+  pool.on("error", (err: unknown) => markLost(describe(err)));
   pool.on("connect", (client: PoolClient) => {
     // The pool listens only while a client is idle; without this listener a
     // connection dying under a running query is thrown as an uncaught error.
-    client.on("error", (err) => void (lost ??= describe(err)));
+    client.on("error", (err) => markLost(describe(err)));
     // A FATAL error means the backend is exiting, and it reaches the running
     // query before the socket's close does. Marked unqueryable at once, the
     // client sends nothing more (no ROLLBACK into a closing socket) and the
@@ -51,12 +75,14 @@ export function createDb(config: Config): { db: Db; close: () => Promise<void> }
     internals.connection.on("errorMessage", (msg) => {
       if (msg.severity !== "FATAL" && msg.severity !== "PANIC") return;
       internals._queryable = false;
-      lost ??= `${msg.code} ${msg.message}`;
+      markLost(`${msg.code} ${msg.message}`);
     });
   });
   const db = drizzle({ client: pool });
   lostReasons.set(db, () => lost);
-  return { db, close: () => pool.end().catch(() => undefined) };
+  // A client whose socket already closed waits forever for a second close
+  // in end(): once the connection is lost there is nothing left to close.
+  return { db, close: () => Promise.race([pool.end(), lostSignal]).catch(() => undefined) };
 }
 
 // SQLSTATEs that mean the server or the connection went away, not that the
