@@ -2,27 +2,22 @@ import { expect, test } from "vitest";
 import { api } from "./helpers/api";
 import { sql } from "./helpers/db";
 import { makeTeam, type Team } from "./helpers/harness";
-import { ingest, newRun, type Series } from "./metrics-helpers";
+import { ingest, newRun, storedChunks, type Series } from "./metrics-helpers";
 
 // What is stored, counted in the chunk rows themselves. Reading back through
 // /metrics/points would not do: its merge keeps one point per step, so a batch
 // stored twice reads back once.
 async function stored(team: Team, run: string) {
-  const rows = await sql<{ key: string; points: number; chunks: number }>(
-    `select s.key, coalesce(sum(c.count), 0)::int as points, count(c.id)::int as chunks
-       from metric_series s left join metric_chunks c on c.team_id = s.team_id and c.series_id = s.id
-      where s.team_id = $1 and s.run_id = $2 group by s.key order by s.key`,
-    [team.id, run],
-  );
-  return Object.fromEntries(rows.map((r) => [r.key, r.points]));
+  const chunks = await storedChunks(team, run);
+  return Object.fromEntries(Object.entries(chunks).map(([key, cs]) => [key, cs.reduce((a, c) => a + c.count, 0)]));
 }
 
 // 100 points a series on steps no earlier batch used, so a batch stored once is
 // one full chunk that never needs compaction. A second copy would overlap the
 // first and wait for the cron, and the cron (ticked by other test files
 // sharing this database) would merge the copies back into one: so each round
-// counts right after its answers, leaving the cron only that short window to
-// hide a doubled batch, and several rounds make it miss every one of them.
+// counts right after its answers: to hide a doubling bug the cron would have
+// to land in that short window in every one of several rounds.
 const N = 100;
 const batch = (seq: number, from: number): Record<string, Series> => {
   const steps = Array.from({ length: N }, (_, i) => from + i);

@@ -58,5 +58,20 @@ export async function compactRun(run: string) {
   throw new Error(`compaction of ${run} did not settle`);
 }
 
+// The chunk rows of a run as stored, per metric key, in step order: what
+// compaction and ingest really wrote, which reads through the API (one point
+// per step) cannot show.
+export async function storedChunks(team: Team, run: string) {
+  const rows = await sql<{ key: string; id: string; step_min: string; step_max: string; count: number }>(
+    `select s.key, c.id, c.step_min, c.step_max, c.count
+       from metric_series s join metric_chunks c on c.team_id = s.team_id and c.series_id = s.id
+      where s.team_id = $1 and s.run_id = $2 order by s.key, c.step_min, c.id`,
+    [team.id, run],
+  );
+  const out: Record<string, { id: number; stepMin: number; stepMax: number; count: number }[]> = {};
+  for (const r of rows) (out[r.key] ??= []).push({ id: Number(r.id), stepMin: Number(r.step_min), stepMax: Number(r.step_max), count: r.count });
+  return out;
+}
+
 export const num = (v: number | string) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : (v as number));
 export const json = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : v);
