@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../lib/errors";
+import { ApiError, notFound } from "../../lib/errors";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
-import { bucketize, dataRange, type BucketTiming } from "../../services/metrics/buckets";
-import { seriesOfKey } from "../../services/metrics/series";
+import { bucketize, type BucketTiming } from "../../services/metrics/buckets";
+import { readTarget } from "../../services/metrics/series";
 import { toJsonOrNull, toJsonValue } from "../../services/metrics/summary";
-import { getRunInTeam } from "../../services/run-lookup";
 import { metricKey, metricValue, queryInt } from "./schema";
 
 const runIds = z
@@ -57,10 +56,11 @@ export const bucketsRoute = newRouter().openapi(route, async (c) => {
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
   const runs = [...new Set(q.run)];
-  for (const id of runs) await getRunInTeam(db, teamId, id);
-  const series = await seriesOfKey(db, teamId, runs, q.key);
+  const target = await readTarget(db, teamId, runs, q.key, q.start === undefined || q.end === undefined ? q.x : null);
+  if (target.missingRun !== null) throw notFound("run");
+  const series = target.series;
   const ids = [...series.values()];
-  const range = ids.length > 0 && (q.start === undefined || q.end === undefined) ? await dataRange(db, teamId, ids, q.x) : null;
+  const range = target.range;
   const start = q.start ?? range?.[0];
   const end = q.end ?? range?.[1];
   if (start !== undefined && end !== undefined && start > end) throw new ApiError("invalid_argument", "start: must not be above end");

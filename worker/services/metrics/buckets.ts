@@ -183,15 +183,3 @@ export async function bucketize(
   timing.decode = performance.now() - t0 - timing.sql;
   return out;
 }
-
-// The data's whole x range over the series, for reads that give no start/end.
-export async function dataRange(q: Q, teamId: string, seriesIds: number[], axis: Axis): Promise<[number, number] | null> {
-  const [r] = await rows<{ lo: string | null; hi: string | null }>(
-    q,
-    sql`select min(x.lo) as lo, max(x.hi) as hi from unnest(${numArray(seriesIds)}::int8[]) as s(sid)
-      cross join lateral (select ${sql.raw(axis === "step" ? "min(step_min) as lo, max(step_max) as hi" : "min(t_min) as lo, max(t_max) as hi")}
-        from metric_chunks where team_id = ${teamId} and series_id = s.sid) as x`,
-  );
-  if (!r || r.lo === null || r.hi === null) return null;
-  return [int(r.lo), int(r.hi)];
-}
