@@ -289,11 +289,12 @@ class Run:
         the journal for ``sightline sync``."""
         if self._finished:
             return
-        self._finished = True
         _exit.unregister(self)
+        # Before marking finished: a last unterminated console line still goes in.
         for part in (self._console, self._system):
             if part is not None:
                 part.stop()
+        self._finished = True
         if status is None:
             status = "finished" if not exit_code else "failed"
         body: Dict[str, Any] = {"status": status}

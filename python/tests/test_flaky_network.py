@@ -1,0 +1,36 @@
+"""Through a proxy that drops, delays and refuses requests: stored points
+equal logged points, none lost and none doubled."""
+from __future__ import annotations
+
+import pytest
+
+import sightline
+from flaky_proxy import FlakyProxy
+
+
+@pytest.fixture()
+def proxy(api):
+    p = FlakyProxy(api.base_url, fault_rate=0.45)
+    yield p
+    p.close()
+
+
+def test_flaky_network_loses_and_doubles_nothing(api, env, project, proxy):
+    run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, batch_points=200,
+                         batch_interval=0.05, quiet=True)
+    # Fast retries: the proxy's faults are many, and the test is timed.
+    run.http.base_delay, run.http.max_delay = 0.02, 0.2
+    n = 6000
+    for step in range(n):
+        run.log({"loss": 1.0 / (step + 1), "lr": 0.1})
+        if step % 1000 == 0:
+            print(f"step {step}")
+    run.finish(timeout=60)
+    assert run.errors == []
+    assert proxy.counts["drop_after"] > 0 and proxy.counts["drop_before"] > 0 and proxy.counts["503"] > 0
+    assert api.counts(run.id) == {"loss": n, "lr": n}
+    steps = sorted(p["step"] for p in api.points(run.id) if p["key"] == "loss")
+    assert steps == list(range(n))
+    lines = [line["text"] for line in api.lines(run.id)]
+    assert lines == [f"step {s}" for s in range(0, n, 1000)]
+    assert api.run(run.id)["status"] == "finished"

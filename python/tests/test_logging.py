@@ -1,0 +1,104 @@
+"""End to end through the real stack: what is logged is what is stored."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import sightline
+
+FAST = dict(system_metrics=None, batch_interval=0.2, quiet=True)
+
+
+def test_log_config_summary_round_trip(api, env, project):
+    run = sightline.init(project=project, name="e2e", config={"lr": 0.01, "opt": {"name": "adam"}}, tags=["t1"],
+                         notes="n", console=False, **FAST)
+    for step in range(2500):
+        run.log({"train/loss": 1.0 / (step + 1), "acc": step / 2500})
+    run.log({"weird": float("nan")}, step=10)
+    run.log({"weird": float("inf")}, step=11)
+    run.log({"weird": float("-inf")}, step=12)
+    run.log({"weird": 3.5}, step=13)
+    run.config["batch_size"] = 64
+    run.config.update({"epochs": 3})
+    run.summary["best_acc"] = 0.99
+    assert run.summary["train/loss"] == pytest.approx(1 / 2500)
+    run.finish()
+    assert run.errors == []
+
+    stored = api.run(run.id)
+    assert stored["status"] == "finished" and stored["name"] == "e2e" and stored["tags"] == ["t1"]
+    assert stored["config"]["lr"] == 0.01 and stored["config"]["opt"] == {"name": "adam"}
+    assert stored["config"]["batch_size"] == 64 and stored["config"]["epochs"] == 3
+    assert stored["config"]["_summary"] == {"best_acc": 0.99}
+    assert stored["host"] and stored["system"]["python"]
+    assert stored["summary"]["train/loss"]["count"] == 2500
+    assert stored["summary"]["train/loss"]["last"] == pytest.approx(1 / 2500)
+    assert api.counts(run.id) == {"train/loss": 2500, "acc": 2500, "weird": 4}
+    weird = sorted((p["step"], p["value"]) for p in api.points(run.id) if p["key"] == "weird")
+    assert weird == [(10, "NaN"), (11, "Infinity"), (12, "-Infinity"), (13, 3.5)]
+
+
+def test_module_level_and_context_manager(api, env, project):
+    sightline.init(project=project, console=False, **FAST)
+    run_id = sightline.run.id
+    for i in range(5):
+        sightline.log({"x": i}, step=i * 10)
+    sightline.finish(exit_code=0)
+    assert sightline.run is None
+    assert api.run(run_id)["status"] == "finished"
+    assert sorted(p["step"] for p in api.points(run_id)) == [0, 10, 20, 30, 40]
+
+    with pytest.raises(ZeroDivisionError):
+        with sightline.init(project=project, console=False, **FAST) as run:
+            run.log({"y": 1})
+            1 / 0
+    stored = api.run(run.id)
+    assert stored["status"] == "failed" and stored["exit_code"] == 1
+    assert any("ZeroDivisionError" in line["text"] for line in api.lines(run.id))
+
+
+def test_console_capture(api, env, project, capsys):
+    run = sightline.init(project=project, **FAST)
+    print("hello from training")
+    print("two\nlines")
+    import sys
+    sys.stderr.write("a warning\n")
+    sys.stdout.write("no newline at the end")
+    run.finish()
+    lines = [(line["stream"], line["text"]) for line in api.lines(run.id)]
+    assert ("stdout", "hello from training") in lines
+    assert ("stdout", "two") in lines and ("stdout", "lines") in lines
+    assert ("stderr", "a warning") in lines
+    assert ("stdout", "no newline at the end") in lines
+    assert "hello from training" in capsys.readouterr().out  # still reaches the terminal
+
+
+def test_bad_values_are_skipped_loudly(api, env, project):
+    run = sightline.init(project=project, console=False, **FAST)
+    run.log({"ok": 1, "text": "nope", "bad key!": 2, "nested": {"a": 2}})
+    run.finish()
+    assert api.counts(run.id) == {"ok": 1, "nested/a": 1}
+    assert any("'text'" in e for e in run.errors) and any("bad key!" in e for e in run.errors)
+
+
+def test_system_metrics(api, env, project):
+    import time
+    run = sightline.init(project=project, console=False, system_metrics=0.3, batch_interval=0.2, quiet=True)
+    time.sleep(1.2)
+    run.finish()
+    keys = api.counts(run.id)
+    assert keys.get("system/memory_percent", 0) >= 2
+    assert "system/cpu_percent" in keys and "system/disk_percent" in keys
+
+
+def test_disabled_mode_sends_nothing(env, project, tmp_path):
+    run = sightline.init(project=project, mode="disabled")
+    run.log({"a": 1})
+    run.finish()
+    assert run.id is None and not (tmp_path / "runs").exists()
+
+
+def test_non_finite_encoding_is_the_contract_s():
+    from sightline._pipeline import _finite
+    assert _finite([1.0, math.nan, math.inf, -math.inf, 2]) == [1.0, "NaN", "Infinity", "-Infinity", 2]
