@@ -8,8 +8,12 @@
 // pg_blocking_pids names as waiting for the test's backend.
 import { Pool, type PoolClient } from "@neondatabase/serverless";
 import { beforeAll, describe, expect, test } from "vitest";
+import { sql as q } from "drizzle-orm";
+import { createServer } from "node:net";
 import { useRelay } from "../local/migrate.ts";
 import { startRelay, type Relay } from "../local/relay.ts";
+import type { Config } from "../worker/env";
+import { connectionLost, createDb } from "../worker/lib/db";
 import { api, stack } from "./helpers/api";
 import { sql } from "./helpers/db";
 import { expectError, makeTeam, type Team } from "./helpers/harness";
@@ -153,5 +157,41 @@ describe("the relay's idle pool", () => {
     } finally {
       await relay.stop();
     }
+  });
+});
+
+// Neon's proxy failing to reach a compute, or no proxy at all: the Worker's
+// own db module (the real driver, run here in Node) must call either a lost
+// connection, and reject with an Error, which the app's error handler needs.
+describe("a database that cannot be reached", () => {
+  const closedPort = async () => {
+    const server = createServer().listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+  const failures = async (wsProxy: string) => {
+    const { db, close } = createDb({ DATABASE_URL: stack().databaseUrl, NEON_WS_PROXY: wsProxy } as Config);
+    try {
+      const query = await db.execute(q`select 1`).then(() => null, (e: unknown) => e);
+      const tx = await db.transaction((t) => t.execute(q`select 1`)).then(() => null, (e: unknown) => e);
+      return [query, tx].map((err) => ({ isError: err instanceof Error, lost: connectionLost(err, db) }));
+    } finally {
+      await close();
+    }
+  };
+
+  test("a proxy that cannot reach Postgres", async () => {
+    const relay = await startRelay({ target: { host: "127.0.0.1", port: await closedPort() } });
+    try {
+      for (const f of await failures(relay.wsProxy)) expect(f).toEqual({ isError: true, lost: expect.stringMatching(/terminated/i) });
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test("no proxy listening at all", async () => {
+    for (const f of await failures(`127.0.0.1:${await closedPort()}/v1`)) expect(f).toEqual({ isError: true, lost: expect.any(String) });
   });
 });

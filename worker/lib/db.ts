@@ -21,6 +21,7 @@ function configureNeon(wsProxy: string | undefined) {
 
 // The pg client's wire connection (its server messages by name) and the flag
 // its pool reads on release to end a client rather than keep it.
+type ConnectCallback = (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void;
 type ClientInternals = {
   connection: { on(event: "errorMessage", fn: (msg: { severity?: string; code?: string; message?: string }) => void): void };
   _queryable: boolean;
@@ -61,6 +62,20 @@ export function createDb(config: Config): { db: Db; close: () => Promise<void> }
     lost ??= reason;
     signalLost();
   };
+  // A connection that cannot be opened (the relay or Neon's proxy refusing, a
+  // compute still starting) is the database being unavailable too, unless the
+  // server refused the credentials or the database name: that is configuration.
+  // The driver may reject with a WebSocket event, which is no Error and would
+  // slip past the app's error handler, so it is wrapped in one.
+  const connect = pool.connect.bind(pool) as (cb?: ConnectCallback) => Promise<PoolClient> | void;
+  const connectFailed = (err: unknown): Error => {
+    if (!/^(28|3D)/.test(String((err as { code?: unknown })?.code ?? ""))) markLost(describe(err));
+    return err instanceof Error ? err : new Error(`could not connect to the database: ${describe(err)}`, { cause: err });
+  };
+  pool.connect = ((cb?: ConnectCallback) => {
+    if (cb) return connect((err, client, done) => cb(err ? connectFailed(err) : err, client, done));
+    return (connect() as Promise<PoolClient>).catch((err: unknown) => Promise.reject(connectFailed(err)));
+  }) as Pool["connect"];
   // An idle client's connection error: the pool drops that client itself.
   pool.on("error", (err: unknown) => markLost(describe(err)));
   pool.on("connect", (client: PoolClient) => {
@@ -110,6 +125,8 @@ export function connectionLost(err: unknown, db: Db | undefined): string | null 
 }
 
 function describe(err: unknown): string {
+  const event = err as { type?: unknown; message?: unknown } | null;
+  if (!(err instanceof Error) && typeof event?.type === "string") return `WebSocket ${event.type} ${event.message ?? ""}`.trim();
   if (!(err instanceof Error)) return String(err);
   const code = (err as { code?: unknown }).code;
   return typeof code === "string" ? `${code} ${err.message}` : err.message;
