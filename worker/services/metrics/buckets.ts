@@ -50,16 +50,35 @@ export class BucketAcc {
     }
   }
 
+  // Points come sorted by step, so on the step axis (and mostly on the time
+  // axis) the bucket only moves forward: walk it, and search only on a step back.
   addPoints(p: Points, axis: Axis, bounds: Float64Array) {
     const xs = axis === "step" ? p.steps : p.times;
     const lo = bounds[0]!;
     const end = bounds[this.n]!;
+    const n = this.n;
+    let b = -1;
     for (let i = 0; i < p.n; i++) {
       const x = xs[i]!;
       if (x < lo || x >= end) continue;
+      // A far jump (sparse points, or the first one) is a binary search too.
+      if (b < 0 || x < bounds[b]! || (b + 8 < n && x >= bounds[b + 8]!)) b = bucketOf(bounds, n, x);
+      else while (x >= bounds[b + 1]!) b++;
       const v = p.values[i]!;
-      const real = v === v;
-      this.add(bucketOf(bounds, this.n, x), x, x, 1, real ? v : null, real ? v : null, v, p.steps[i]!);
+      const step = p.steps[i]!;
+      this.count[b]!++;
+      if (x < this.x0[b]!) this.x0[b] = x;
+      if (x > this.x1[b]!) this.x1[b] = x;
+      if (v === v) {
+        this.real[b] = 1;
+        if (v < this.min[b]!) this.min[b] = v;
+        if (v > this.max[b]!) this.max[b] = v;
+      }
+      if (x > this.lastX[b]! || (x === this.lastX[b] && step > this.lastStep[b]!)) {
+        this.lastX[b] = x;
+        this.lastStep[b] = step;
+        this.last[b] = v;
+      }
     }
   }
 }
