@@ -103,7 +103,7 @@ describe("a backend killed mid-request", () => {
     expect(got.body.run.summary.loss).toMatchObject({ count: 800, step: 799 });
   });
 
-  test("a plain read whose backend dies is a 503 too, and the next read succeeds", async () => {
+  test("a single statement outside a transaction is a 503 too, and the same request then succeeds", async () => {
     const run = await newRun(team);
     const lock = await holdRunLock(run);
     // Renaming the run takes its row lock, outside any explicit transaction.
