@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createDb } from "../../lib/db";
 import { authErrors } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { exportStream } from "../../services/metrics/export";
+import { holdSnapshot } from "../../services/metrics/sql";
 import { getRunInTeam } from "../../services/run-lookup";
 import { runParams } from "./schema";
 
@@ -28,11 +28,12 @@ const route = createRoute({
 export const exportRoute = newRouter().openapi(route, async (c) => {
   const { format } = c.req.valid("query");
   const teamId = c.get("principal").teamId;
-  const run = await getRunInTeam(c.get("db"), teamId, c.req.valid("param").run);
-  // The request's connection is closed once the handler returns, while the
-  // stream is still being read; the stream gets a connection of its own.
-  const { db, close } = createDb(c.get("config"));
-  const body = exportStream(db, close, teamId, run.id, format);
+  const db = c.get("db");
+  const run = await getRunInTeam(db, teamId, c.req.valid("param").run);
+  // Taken before the handler returns: the request's connection is then held
+  // by the snapshot, so closing the request's pool waits for the stream's end.
+  const snap = await holdSnapshot(db, `sightline export ${run.id}`);
+  const body = exportStream(snap, teamId, run.id, format);
   const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
   return new Response(body, {
     status: 200,

@@ -1,18 +1,25 @@
 import { sql } from "drizzle-orm";
+import type { Db } from "../../lib/db";
 import { asBytes, decodeChunk, type Points } from "./codec";
 import { lowerBound, mergePoints, slicePoints } from "./merge";
-import { int, rows, type Q } from "./sql";
+import { inSnapshot, int, rows, type Q } from "./sql";
 
 const PAGE_CHUNKS = 64;
+
+// Thrown by a one-page read that needs a second page: see readPoints.
+class NeedsSnapshot extends Error {}
 
 // The series' points with steps in [lo, hi], in step order, one per step
 // (last write wins), a block at a time. Chunks come in (step_min, id) order,
 // so after each page the points below the page's last step_min are final:
-// no later chunk can hold a smaller step.
-export async function* seriesPoints(q: Q, teamId: string, seriesId: number, lo: number, hi: number): AsyncGenerator<Points> {
+// no later chunk can hold a smaller step. Pages are separate statements, so a
+// caller reading past the first page must give a snapshot's tx (see sql.ts);
+// `onePage` makes a plain handle safe by refusing to read a second page.
+export async function* seriesPoints(q: Q, teamId: string, seriesId: number, lo: number, hi: number, onePage = false): AsyncGenerator<Points> {
   let after: [number, number] = [-1, 0];
   let pending: Points[] = [];
-  for (;;) {
+  for (let n = 0; ; n++) {
+    if (n > 0 && onePage) throw new NeedsSnapshot();
     const page = await rows<{ id: string; step_min: string; payload: unknown }>(
       q,
       sql`select id, step_min, payload from metric_chunks
@@ -37,9 +44,21 @@ export async function* seriesPoints(q: Q, teamId: string, seriesId: number, lo: 
 
 export type PointsPage = { steps: number[]; values: number[]; times: number[]; next: number | null };
 
-export async function readPoints(q: Q, teamId: string, seriesId: number, lo: number, hi: number, limit: number): Promise<PointsPage> {
+// Most reads need one query of at most 64 chunks, which is a snapshot by
+// itself. A read that needs more is done again inside a snapshot: the BEGIN
+// and COMMIT that costs are spared to the common case.
+export async function readPoints(db: Db, teamId: string, seriesId: number, lo: number, hi: number, limit: number): Promise<PointsPage> {
+  try {
+    return await collect(seriesPoints(db, teamId, seriesId, lo, hi, true), limit);
+  } catch (err) {
+    if (!(err instanceof NeedsSnapshot)) throw err;
+  }
+  return inSnapshot(db, (tx) => collect(seriesPoints(tx, teamId, seriesId, lo, hi), limit));
+}
+
+async function collect(points: AsyncGenerator<Points>, limit: number): Promise<PointsPage> {
   const page: PointsPage = { steps: [], values: [], times: [], next: null };
-  for await (const p of seriesPoints(q, teamId, seriesId, lo, hi)) {
+  for await (const p of points) {
     for (let i = 0; i < p.n; i++) {
       if (page.steps.length === limit) {
         page.next = p.steps[i]!;
