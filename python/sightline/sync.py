@@ -32,6 +32,15 @@ def _alive(pid: Any) -> bool:
         return True
 
 
+def _finished(folder: str) -> bool:
+    return any(h["t"] == "finish" for h, _ in read_entries(folder))
+
+
+def _live(folder: str, meta: Dict[str, Any]) -> bool:
+    """Its process still runs and has not finished the run (it may still be sending)."""
+    return _alive(meta.get("pid")) and not _finished(folder)
+
+
 def folder_status(folder: str) -> Dict[str, Any]:
     meta = read_run_file(folder)
     acked = read_acks(folder)
@@ -41,11 +50,11 @@ def folder_status(folder: str) -> Dict[str, Any]:
         "run_id": meta.get("run_id"),
         "project": meta.get("project"),
         "mode": meta.get("mode"),
-        "live": _alive(meta.get("pid")),
+        "live": _live(folder, meta),
         "pending_ops": len(pending),
         "pending_points": sum(h.get("n", 0) for h in pending if h["t"] == "metrics"),
         "pending_lines": sum(h.get("n", 0) for h in pending if h["t"] == "logs"),
-        "finished": any(h["t"] == "finish" for h, _ in read_entries(folder)),
+        "finished": _finished(folder),
         "synced": meta.get("run_id") is not None and not pending,
     }
 
@@ -53,7 +62,7 @@ def folder_status(folder: str) -> Dict[str, Any]:
 def sync_folder(folder: str, http: HttpClient, *, force: bool = False, max_attempts: float = 8,
                 log: Any = print) -> Dict[str, Any]:
     meta = read_run_file(folder)
-    if _alive(meta.get("pid")) and not force:
+    if _live(folder, meta) and not force:
         log(f"{folder}: its process {meta['pid']} is still running; skipped (--force to sync anyway)")
         return {"folder": folder, "skipped": True, "sent": 0}
     if not meta.get("run_id"):

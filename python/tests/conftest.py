@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 import uuid
 from typing import Any, Dict, List, Optional
@@ -51,7 +52,12 @@ class Api:
                 return out
 
     def runs(self, project: str) -> List[Dict[str, Any]]:
-        return self.call("GET", f"/api/v1/projects/{project}/runs?limit=200")["runs"]
+        try:
+            return self.call("GET", f"/api/v1/projects/{project}/runs?limit=200")["runs"]
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return []  # the project is made with its first run
+            raise
 
 
 def signup(base_url: str) -> str:
