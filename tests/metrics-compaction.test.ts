@@ -35,19 +35,21 @@ test("compaction racing with concurrent ingest loses and doubles nothing", async
   // batches waits until a tick is seen (in SQL) to have replaced chunk rows
   // of this run, which only compaction does: so a compaction certainly runs
   // between the writes, on any machine and at any speed, and the later writes
-  // race the ticks that follow it.
-  let opened!: (written: number) => void;
+  // race the ticks that follow it. If no tick ever replaces a chunk, the test
+  // fails here rather than waiting out its timeout.
+  let opened!: () => void;
   let failed!: (err: Error) => void;
-  const midway = new Promise<number>((res, rej) => ((opened = res), (failed = rej)));
-  let written = 0;
+  const midway = new Promise<void>((res, rej) => ((opened = res), (failed = rej)));
   let writing = true;
-  const writers = [0, 1, 2, 3].map(async (w) => {
-    for (let i = w; i < plan.length; i += 4) {
-      if (i >= plan.length / 2) await midway;
-      await ingestOk(team, run, plan[i]!.seq, { m: plan[i]!.s, n: plan[i]!.s });
-      written++;
-    }
-  });
+  const writers = Promise.all(
+    [0, 1, 2, 3].map(async (w) => {
+      for (let i = w; i < plan.length; i += 4) {
+        if (i >= plan.length / 2) await midway;
+        await ingestOk(team, run, plan[i]!.seq, { m: plan[i]!.s, n: plan[i]!.s });
+      }
+    }),
+  );
+  writers.catch(() => undefined);
   const ids = async () => new Set(Object.values(await storedChunks(team, run)).flatMap((cs) => cs.map((c) => c.id)));
   const cron = (async () => {
     let before = await ids();
@@ -56,7 +58,7 @@ test("compaction racing with concurrent ingest loses and doubles nothing", async
       await runCron();
       const now = await ids();
       const gone = [...before].filter((id) => !now.has(id)).length;
-      if (gone > 0 && replaced === 0) opened(written);
+      if (gone > 0 && replaced === 0) opened();
       replaced += gone;
       before = now;
       if (replaced === 0 && tick >= 60) {
@@ -66,12 +68,10 @@ test("compaction racing with concurrent ingest loses and doubles nothing", async
     }
     return replaced;
   })();
-  const writtenBeforeCompaction = await midway;
-  await Promise.all(writers);
+  await midway;
+  await writers;
   writing = false;
-  expect(writtenBeforeCompaction).toBeGreaterThan(0);
-  expect(writtenBeforeCompaction).toBeLessThanOrEqual(plan.length / 2);
-  expect(await cron).toBeGreaterThan(0);
+  await cron;
 
   await compactRun(run);
   const stored = await storedChunks(team, run);
