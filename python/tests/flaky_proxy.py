@@ -11,18 +11,23 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple
 
 FAULTABLE = ("/metrics", "/logs", "/finish", "/heartbeat")
 
 
 class FlakyProxy:
-    def __init__(self, upstream: str, fault_rate: float = 0.0, block: bool = False, seed: int = 7):
+    def __init__(self, upstream: str, fault_rate: float = 0.0, block: bool = False, seed: int = 7,
+                 retry_after: str = "0"):
         self.upstream = urllib.parse.urlsplit(upstream)
         self.fault_rate, self.block = fault_rate, block
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.counts: Dict[str, int] = collections.Counter()
+        self.retry_after = retry_after
+        # Faults to apply first, in order, to faultable requests; then the random ones.
+        self.script: List[str] = []
+        self.log: List[Tuple[float, str, str]] = []  # (time, path, fault)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,6 +53,8 @@ class FlakyProxy:
         if self.block:
             return "503"
         with self.lock:
+            if self.script:
+                return self.script.pop(0)
             if self.rng.random() >= self.fault_rate:
                 return "pass"
             return self.rng.choice(["drop_before", "drop_after", "delay", "503", "429"])
@@ -58,13 +65,14 @@ class FlakyProxy:
         fault = self._choose(h.path, h.command)
         with self.lock:
             self.counts[fault] += 1
+            self.log.append((time.monotonic(), h.path, fault))
         if fault == "drop_before":
             h.close_connection = True
             return
         if fault in ("503", "429"):
             payload = b'{"error":{"code":"unavailable","message":"flaky proxy","request_id":"proxy"}}'
             h.send_response(int(fault))
-            h.send_header("retry-after", "0")
+            h.send_header("retry-after", self.retry_after)
             h.send_header("content-type", "application/json")
             h.send_header("content-length", str(len(payload)))
             h.end_headers()

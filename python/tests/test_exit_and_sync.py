@@ -83,6 +83,17 @@ def test_sigterm_marks_the_run_killed_after_sending_everything(api, env, project
     assert api.counts(run_id) == {"a": N, "b": N}
 
 
+def test_sigint_marks_the_run_killed(api, env, project):
+    p = logging_child(project, env, api.base_url)
+    run_id = wait_logged(p)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == -signal.SIGINT and "KeyboardInterrupt" in err  # Python re-raises SIGINT at exit
+    run = api.run(run_id)
+    assert run["status"] == "killed" and run["exit_code"] == 130
+    assert api.counts(run_id) == {"a": N, "b": N}
+
+
 def test_uncaught_exception_marks_the_run_failed_with_the_traceback(api, env, project):
     p = logging_child(project, env, api.base_url, then='raise ValueError("boom at the end")')
     run_id = wait_logged(p)

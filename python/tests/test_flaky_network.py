@@ -34,3 +34,28 @@ def test_flaky_network_loses_and_doubles_nothing(api, env, project, proxy):
     lines = [line["text"] for line in api.lines(run.id)]
     assert lines == [f"step {s}" for s in range(0, n, 1000)]
     assert api.run(run.id)["status"] == "finished"
+
+
+def test_retry_after_is_honoured(api, env, project):
+    proxy = FlakyProxy(api.base_url, retry_after="1")
+    proxy.script = ["429", "503"]
+    try:
+        run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, console=False, quiet=True,
+                             heartbeat=0)
+        run.http.base_delay = 0.01  # so only Retry-After can explain a wait of a second
+        run.log({"a": 1})
+        run.finish(timeout=30)
+    finally:
+        proxy.close()
+    tries = [(t, fault) for t, path, fault in proxy.log if path.endswith("/metrics")]
+    assert [f for _, f in tries] == ["429", "503", "pass"]
+    assert tries[1][0] - tries[0][0] >= 0.95 and tries[2][0] - tries[1][0] >= 0.95
+    assert api.counts(run.id) == {"a": 1}
+
+
+def test_parse_retry_after():
+    from email.utils import formatdate
+    import time
+    from sightline._http import parse_retry_after
+    assert parse_retry_after("3") == 3.0 and parse_retry_after(None) is None and parse_retry_after("soon") is None
+    assert 8 <= parse_retry_after(formatdate(time.time() + 10, usegmt=True)) <= 10  # type: ignore[operator]
