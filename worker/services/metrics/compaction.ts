@@ -55,12 +55,16 @@ async function compactSome(tx: Tx, want: number, budgetPoints: number, skip: num
   if (picked.length === 0) return { series: 0, chunks: 0, points: 0, unfinished: [] as number[] };
   const teams = picked.map((r) => r.team_id);
   const ids = picked.map((r) => int(r.id));
+  // Constant arrays, not a join against unnest(): the planner then estimates
+  // from the values themselves, and stale statistics (one huge series analysed,
+  // thousands of tiny ones since) cannot turn each lookup into a table scan.
+  // Chunk and series ids are unique across teams; team_id is there for the index.
+  const teamList = textArray([...new Set(teams)]);
   const meta = await rows<{ series_id: string; id: string; step_min: string; step_max: string; count: number }>(
     tx,
-    sql`select c.series_id, c.id, c.step_min, c.step_max, c.count
-      from unnest(${textArray(teams)}::text[], ${numArray(ids)}::int8[]) as s(team_id, sid)
-      cross join lateral (select series_id, id, step_min, step_max, count from metric_chunks
-        where team_id = s.team_id and series_id = s.sid order by step_min, id) as c`,
+    sql`select series_id, id, step_min, step_max, count from metric_chunks
+      where team_id = any(${teamList}::text[]) and series_id = any(${numArray(ids)}::int8[])
+      order by series_id, step_min, id`,
   );
   const bySeries = new Map<number, Meta[]>();
   for (const r of meta) {
@@ -94,10 +98,9 @@ async function compactSome(tx: Tx, want: number, budgetPoints: number, skip: num
     const all = windows.flatMap((w) => w.chunks.map((m) => ({ w, m })));
     const payloads = await rows<{ id: string; payload: unknown }>(
       tx,
-      sql`delete from metric_chunks m using unnest(${textArray(all.map((x) => x.w.teamId))}::text[], ${numArray(all.map((x) => x.w.seriesId))}::int8[],
-          ${numArray(all.map((x) => x.m.stepMin))}::int8[], ${numArray(all.map((x) => x.m.id))}::int8[]) as u(team_id, sid, step_min, id)
-        where m.team_id = u.team_id and m.series_id = u.sid and m.step_min = u.step_min and m.id = u.id
-        returning m.id, m.payload`,
+      sql`delete from metric_chunks where team_id = any(${teamList}::text[])
+          and series_id = any(${numArray([...new Set(windows.map((w) => w.seriesId))])}::int8[]) and id = any(${numArray(all.map((x) => x.m.id))}::int8[])
+        returning id, payload`,
     );
     const decoded = new Map<number, Points>(payloads.map((r) => [int(r.id), decodeChunk(asBytes(r.payload))]));
     const merged = windows.map((w) => {
@@ -112,9 +115,8 @@ async function compactSome(tx: Tx, want: number, budgetPoints: number, skip: num
   }
   if (finished.length > 0) {
     await tx.execute(
-      sql`update metric_series m set needs_compaction = false
-        from unnest(${textArray(finished.map((f) => f.team))}::text[], ${numArray(finished.map((f) => f.id))}::int8[]) as u(team_id, id)
-        where m.team_id = u.team_id and m.id = u.id`,
+      sql`update metric_series set needs_compaction = false
+        where team_id = any(${teamList}::text[]) and id = any(${numArray(finished.map((f) => f.id))}::int8[])`,
     );
   }
   return { series: picked.length, chunks, points, unfinished };
