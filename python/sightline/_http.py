@@ -62,7 +62,7 @@ class HttpClient:
 
     def backoff(self, attempt: int) -> float:
         # Full jitter (AWS architecture blog): spreads the retries of many clients apart.
-        return random.random() * min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return random.random() * min(self.max_delay, self.base_delay * 2.0 ** min(attempt - 1, 40))
 
     def request(self, method: str, path: str, body: Any = None, *, raw: Optional[bytes] = None,
                 gzip_body: bool = False, max_attempts: Optional[float] = None,
@@ -84,7 +84,10 @@ class HttpClient:
             except SightlineError as err:
                 if not err.retryable or attempt >= limit:
                     raise
-                delay = min(err.retry_after, self.max_retry_after) if err.retry_after is not None else self.backoff(attempt)
+                # Retry-After is a floor, not a licence: "0" on every answer must not become a busy loop.
+                delay = self.backoff(attempt)
+                if err.retry_after is not None:
+                    delay = max(delay, min(err.retry_after, self.max_retry_after))
             if stop is not None:
                 if stop.wait(delay):
                     raise SightlineError("request aborted", code="aborted")

@@ -94,7 +94,9 @@ class Pipeline:
         if self.count + n > MAX_BATCH_POINTS:
             self._seal_metrics()
         if self.count == 0:
+            # The writer sleeps until data exists: wake it to start this batch's interval.
             self.since = time.monotonic()
+            self.cond.notify()
         cols = self.cols
         for key, v in points:
             col = cols.get(key)
@@ -111,6 +113,7 @@ class Pipeline:
     def add_lines(self, lines: List[Dict[str, Any]], nbytes: int) -> None:
         if not self.lines:
             self.lines_since = time.monotonic()
+            self.cond.notify()
         self.lines.extend(lines)
         self.line_bytes += nbytes
         if len(self.lines) >= MAX_BATCH_LINES or self.line_bytes >= MAX_BATCH_LINE_BYTES:
@@ -232,6 +235,11 @@ class Pipeline:
                     return
                 outcome = "rejected"
                 self.report(f"{entry.kind} batch seq={entry.seq} refused, not retried: {err}")
+            except Exception as e:  # a bug or a vanished journal file must not end the thread silently
+                self.report(f"sending {entry.kind} seq={entry.seq} failed: {e!r}; retrying")
+                if self.stop.wait(1.0):
+                    return
+                continue
             if self.journal is not None:
                 self.journal.ack(entry.op, rejected=outcome == "rejected")
             with self.send_cond:

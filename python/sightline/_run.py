@@ -181,6 +181,8 @@ class Run:
         become ``a/b`` keys; NaN and ±Infinity are kept; non-numbers are skipped with a warning."""
         if self._finished:
             return self._after_finish("log")
+        # As in W&B: commit=False keeps an automatic step open for the next log() call.
+        hold = step is None and not commit
         if step is None:
             step = self._next_step
         elif type(step) is not int or not 0 <= step <= MAX_STEP:
@@ -190,7 +192,7 @@ class Run:
                 step = None
             if step is None:
                 return self._report("step must be an integer in 0…2^53-1; values skipped")
-        if step >= self._next_step:
+        if step >= self._next_step and not hold:
             self._next_step = step + 1
         points = []
         keys, last = self._keys, self._last

@@ -2,6 +2,8 @@
 equal logged points, none lost and none doubled."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import sightline
@@ -59,3 +61,44 @@ def test_parse_retry_after():
     from sightline._http import parse_retry_after
     assert parse_retry_after("3") == 3.0 and parse_retry_after(None) is None and parse_retry_after("soon") is None
     assert 8 <= parse_retry_after(formatdate(time.time() + 10, usegmt=True)) <= 10  # type: ignore[operator]
+
+
+def test_outage_with_bounded_memory_loses_nothing(api, env, project, monkeypatch):
+    # Batches waiting past the in-memory cap are re-read from the journal when sent.
+    import sightline._pipeline as pipeline
+    monkeypatch.setattr(pipeline, "MAX_QUEUED_BYTES", 0)
+    proxy = FlakyProxy(api.base_url, block=True)
+    try:
+        run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, console=False, quiet=True,
+                             batch_points=100, batch_interval=0.05, heartbeat=0, max_buffered=500)
+        run.http.base_delay, run.http.max_delay = 0.02, 0.1
+        for step in range(3000):
+            run.log({"a": step})
+            if step % 100 == 99:
+                time.sleep(0.03)  # the writer journals what is sealed; memory holds only what is not
+        assert run.stats()["dropped"] == 0
+        proxy.block = False
+        run.finish(timeout=60)
+    finally:
+        proxy.close()
+    assert run.errors == []
+    assert api.counts(run.id) == {"a": 3000}
+
+
+def test_without_a_journal_a_full_buffer_drops_loudly(api, env, project):
+    proxy = FlakyProxy(api.base_url, block=True)
+    try:
+        run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, console=False, quiet=True,
+                             journal=False, batch_points=100, heartbeat=0, max_buffered=1000)
+        run.http.base_delay, run.http.max_delay = 0.02, 0.1
+        for step in range(5000):
+            run.log({"a": step})
+        dropped = run.stats()["dropped"]
+        assert dropped >= 4000 - 100
+        assert any("DROPPED" in e for e in run.errors)
+        proxy.block = False
+        run.finish(timeout=60)
+    finally:
+        proxy.close()
+    assert run.dir is None
+    assert api.counts(run.id) == {"a": 5000 - dropped}

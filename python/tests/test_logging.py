@@ -58,6 +58,30 @@ def test_module_level_and_context_manager(api, env, project):
     assert any("ZeroDivisionError" in line["text"] for line in api.lines(run.id))
 
 
+def test_a_lone_point_is_sent_after_the_interval_not_at_finish(api, env, project):
+    import time
+    run = sightline.init(project=project, console=False, system_metrics=None, batch_interval=0.1, quiet=True)
+    run.log({"slow": 1.0})
+    deadline = time.monotonic() + 10
+    while api.counts(run.id) != {"slow": 1} and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert api.counts(run.id) == {"slow": 1}
+    assert api.run(run.id)["status"] == "running"
+    run.finish()
+
+
+def test_automatic_steps_and_commit_false(api, env, project):
+    run = sightline.init(project=project, console=False, **FAST)
+    run.log({"a": 1})                   # step 0
+    run.log({"a": 2}, commit=False)     # step 1, kept open
+    run.log({"b": 3})                   # step 1 too
+    run.log({"a": 4}, step=10)
+    run.log({"a": 5})                   # step 11
+    run.finish()
+    got = sorted((p["key"], p["step"]) for p in api.points(run.id))
+    assert got == [("a", 0), ("a", 1), ("a", 10), ("a", 11), ("b", 1)]
+
+
 def test_console_capture(api, env, project, capsys):
     run = sightline.init(project=project, **FAST)
     print("hello from training")

@@ -96,7 +96,7 @@ def init(project: Optional[str] = None, entity: Optional[str] = None, name: Opti
 def log(data: Mapping[str, Any], step: Optional[int] = None, commit: Optional[bool] = None, **_: Any) -> None:
     if run is None:
         raise sightline.SightlineError("wandb.log() before wandb.init()", code="no_run")
-    run.log(data, step=step)
+    run.log(data, step=step, commit=commit is not False)
 
 
 def finish(exit_code: Optional[int] = None, quiet: Optional[bool] = None) -> None:
