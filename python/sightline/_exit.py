@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import signal
 import sys
 import threading
@@ -58,6 +59,8 @@ def _install() -> None:
             log_traceback(run, et, ev, tb)
 
     sys.excepthook = excepthook
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork)
     real_exit = sys.exit
 
     def exit_recording_code(code: Any = None) -> None:
@@ -72,6 +75,15 @@ def _install() -> None:
                 signal.signal(signal.SIGTERM, _on_sigterm)
         except (ValueError, OSError):
             pass  # not allowed here (embedded interpreter): the journal still covers it
+
+
+def _after_fork() -> None:
+    # A forked child (a DataLoader worker, say) has the run's objects but not its
+    # threads; it must neither log into them nor finish the parent's run at its exit.
+    for run in list(_active):
+        run._finished = True
+        run._warned_after_finish = True
+    _active.clear()
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:

@@ -19,11 +19,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     s.add_argument("--force", action="store_true", help="also sync runs whose process is still alive")
     st = sub.add_parser("status", help="list runs and what is not yet uploaded")
     st.add_argument("dir", nargs="?", default=None)
+    pr = sub.add_parser("prune", help="delete journals of runs that are finished and fully uploaded")
+    pr.add_argument("dir", nargs="?", default=None)
+    pr.add_argument("--dry-run", action="store_true")
     args = p.parse_args(argv)
-    from .sync import main_status, sync
+    from .sync import main_status, prune, sync
     root = args.dir or default_root()
     if args.cmd == "status":
         return main_status(root)
+    if args.cmd == "prune":
+        prune(root, dry_run=args.dry_run)
+        return 0
     try:
         results = sync(root, base_url=args.base_url, api_key=args.api_key, force=args.force)
     except SightlineError as err:

@@ -110,6 +110,20 @@ def sync(root: str, *, base_url: Optional[str] = None, api_key: Optional[str] = 
     return out
 
 
+def prune(root: str, *, dry_run: bool = False, log: Any = print) -> List[str]:
+    """Remove run folders whose every operation the server has answered, finish included."""
+    import shutil
+    gone = []
+    for folder in run_folders(root):
+        s = folder_status(folder)
+        if s["synced"] and s["finished"] and not s["live"]:
+            if not dry_run:
+                shutil.rmtree(folder)
+            gone.append(folder)
+            log(f"{'would remove' if dry_run else 'removed'} {folder} (run {s['run_id']})")
+    return gone
+
+
 def main_status(root: str, out: Any = sys.stdout) -> int:
     folders = run_folders(root)
     if not folders:

@@ -70,6 +70,9 @@ def test_sigkill_mid_run_then_sync_gives_the_exact_count(api, env, project):
     assert sorted(p["step"] for p in api.points(run_id) if p["key"] == "a") == list(range(N))
     again = cli("status", env=env)
     assert "0 of 1 runs need" in again.stdout, again.stdout
+    # Killed: no finish recorded, so its journal is kept by prune (the run may be revived and synced again).
+    assert cli("prune", env=env).stdout == ""
+    assert len(glob.glob(os.path.join(env["SIGHTLINE_DIR"], "run-*"))) == 1
 
 
 def test_sigterm_marks_the_run_killed_after_sending_everything(api, env, project):
@@ -146,6 +149,7 @@ def test_offline_run_synced_twice_is_not_doubled(api, env, project):
     assert len(api.runs(project)) == 1
     assert api.counts(stored["id"]) == {"a": N}
     assert [line["text"] for line in api.lines(stored["id"])] == ["an offline line"]
+    assert "removed" in cli("prune", env=env).stdout and not os.path.exists(run.dir)
 
 
 def test_unreachable_server_at_init_falls_back_to_the_journal(api, env, project):
@@ -160,3 +164,22 @@ def test_unreachable_server_at_init_falls_back_to_the_journal(api, env, project)
     assert res.returncode == 0, res.stderr
     [stored] = api.runs(project)
     assert api.counts(stored["id"]) == {"a": 100}
+
+
+def test_a_forked_child_leaves_the_parent_run_alone(api, env, project):
+    then = "\n        ".join([
+        "import os",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    run.log({'a': -1})",
+        "    sys.exit(0)",
+        "os.waitpid(pid, 0)",
+        "print('PARENT', run._finished, flush=True)",
+    ])
+    p = logging_child(project, env, api.base_url, then=then)
+    run_id = wait_logged(p)
+    out, err = p.communicate(timeout=60)
+    assert "PARENT False" in out, out + err
+    run = api.run(run_id)
+    assert run["status"] == "finished" and run["exit_code"] == 0
+    assert api.counts(run_id) == {"a": N, "b": N}
