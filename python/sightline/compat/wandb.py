@@ -17,6 +17,7 @@ from sightline._run import Run
 from sightline.artifacts import collect
 
 run: Optional[Run] = None
+"""The current run (a wrapper with W&B's artifact calls), as ``wandb.run``."""
 
 
 class _Proxy:
@@ -87,10 +88,67 @@ def init(project: Optional[str] = None, entity: Optional[str] = None, name: Opti
         cfg.update(config if isinstance(config, Mapping) else vars(config))
     mode = {"dryrun": "offline", "disabled": "disabled", "offline": "offline", "online": "online"}.get(
         mode or os.environ.get("WANDB_MODE", ""), None)
-    run = sightline.init(project=project or os.environ.get("WANDB_PROJECT"), name=name, config=cfg, tags=tags,
-                         notes=notes, mode=mode, dir=dir)
+    run = _ShimRun(sightline.init(project=project or os.environ.get("WANDB_PROJECT"), name=name, config=cfg,  # type: ignore[assignment]
+                                  tags=tags, notes=notes, mode=mode, dir=dir))
     globals()["summary"]._early.clear()
-    return run
+    return run  # type: ignore[return-value]
+
+
+class _ShimRun:
+    """What ``wandb.init`` returns: the Sightline run, with W&B's artifact calls."""
+
+    def __init__(self, run: Run):
+        object.__setattr__(self, "_run", run)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._run, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._run, name, value)
+
+    def __enter__(self) -> "_ShimRun":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._run.__exit__(*exc)
+        _clear(self)
+
+    def log_artifact(self, artifact: Any, name: Optional[str] = None, type: Optional[str] = None,
+                     aliases: Optional[List[str]] = None) -> Any:
+        return _log_artifact(self._run, artifact, name, type, aliases)
+
+    def finish(self, exit_code: Optional[int] = None, quiet: Optional[bool] = None) -> None:
+        self._run.finish(exit_code=exit_code)
+        _clear(self)
+
+
+def _clear(shim: Any) -> None:
+    global run
+    if run is shim:
+        run = None
+
+
+class _Unsupported:
+    """Media types (images, tables, ...) are accepted and skipped when logged, with one warning per key."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        pass
+
+
+Image = Table = Histogram = Video = Audio = Html = Object3D = Molecule = _Unsupported
+
+
+class Settings(dict):
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+
+
+def save(*_: Any, **__: Any) -> None:
+    return None
+
+
+def alert(*_: Any, **__: Any) -> None:
+    return None
 
 
 def log(data: Mapping[str, Any], step: Optional[int] = None, commit: Optional[bool] = None, **_: Any) -> None:
@@ -136,6 +194,10 @@ def log_artifact(artifact: Any, name: Optional[str] = None, type: Optional[str] 
                  aliases: Optional[List[str]] = None) -> Any:
     if run is None:
         raise sightline.SightlineError("wandb.log_artifact() before wandb.init()", code="no_run")
+    return _log_artifact(run._run, artifact, name, type, aliases)  # type: ignore[attr-defined]
+
+
+def _log_artifact(run: Run, artifact: Any, name: Optional[str], type: Optional[str], aliases: Optional[List[str]]) -> Any:
     if isinstance(artifact, Artifact):
         artifact.version = run.log_artifact(artifact._files, name=artifact.name, type=artifact.type, aliases=aliases,  # type: ignore[arg-type]
                                             metadata=artifact.metadata, description=artifact.description)
