@@ -286,18 +286,19 @@ class Pipeline:
 
 
 def send_one(http: HttpClient, base: str, entry: Entry, journal: Optional[Journal], *, gzip: bool,
-             stop: Optional[threading.Event], max_attempts: float = math.inf) -> None:
+             stop: Optional[threading.Event], max_attempts: float = math.inf) -> Any:
     """One journaled operation to its route. Batches retry until they are stored
     (network errors, 429, 5xx): their seq makes a repeat a no-op on the server."""
     raw = entry.body if entry.body is not None else journal.read_body(entry)  # type: ignore[union-attr]
     if entry.kind == "metrics":
-        http.request("POST", base + "/metrics", raw=raw, gzip_body=gzip, max_attempts=max_attempts, stop=stop)
+        return http.request("POST", base + "/metrics", raw=raw, gzip_body=gzip, max_attempts=max_attempts, stop=stop)
     elif entry.kind == "logs":
         # The contract takes gzip on metric ingest only.
-        http.request("POST", base + "/logs", raw=raw, max_attempts=max_attempts, stop=stop)
+        return http.request("POST", base + "/logs", raw=raw, max_attempts=max_attempts, stop=stop)
     elif entry.kind == "config":
-        http.request("PATCH", base, raw=raw, max_attempts=max_attempts, stop=stop)
+        return http.request("PATCH", base, raw=raw, max_attempts=max_attempts, stop=stop)
     elif entry.kind == "finish":
-        http.request("POST", base + "/finish", raw=raw, max_attempts=min(max_attempts, 8), stop=stop)
+        return http.request("POST", base + "/finish", raw=raw, max_attempts=min(max_attempts, 8), stop=stop)
     else:
         print(f"sightline: unknown journal entry {entry.kind!r} skipped", file=sys.stderr)
+    return None

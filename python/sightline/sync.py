@@ -83,7 +83,9 @@ def sync_folder(folder: str, http: HttpClient, *, force: bool = False, max_attem
             entry = Entry(header["op"], header["t"], header.get("seq"), header.get("n", 0), body)
             rejected = False
             try:
-                send_one(http, base, entry, None, gzip=True, stop=None, max_attempts=max_attempts)
+                answer = send_one(http, base, entry, None, gzip=True, stop=None, max_attempts=max_attempts)
+                if isinstance(answer, dict) and answer.get("duplicate"):
+                    duplicates += 1  # stored before (its ack was lost): the server kept one copy
             except SightlineError as err:
                 if err.retryable:
                     raise  # the server is out of reach: stop here; the next sync resumes
@@ -94,7 +96,8 @@ def sync_folder(folder: str, http: HttpClient, *, force: bool = False, max_attem
             points += entry.n if entry.kind == "metrics" else 0
     finally:
         journal.close()
-    log(f"{folder}: run {meta['run_id']}: {sent} operations sent ({points} points)")
+    log(f"{folder}: run {meta['run_id']}: {sent} operations sent ({points} points; "
+        f"{duplicates} batches the server already had)")
     return {"folder": folder, "run_id": meta["run_id"], "sent": sent, "points": points, "duplicates": duplicates}
 
 
