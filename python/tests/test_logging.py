@@ -112,7 +112,7 @@ def test_system_metrics(api, env, project):
     time.sleep(1.2)
     run.finish()
     keys = api.counts(run.id)
-    assert keys.get("system/memory_percent", 0) >= 2
+    assert keys.get("system/memory_percent", 0) >= 1
     assert "system/cpu_percent" in keys and "system/disk_percent" in keys
 
 
