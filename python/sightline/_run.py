@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple
 
 from . import _exit
+from ._create import create_once
 from ._http import HttpClient, SightlineError
 from ._journal import Journal, default_root, write_run_file
 from ._pipeline import Pipeline
@@ -364,8 +365,9 @@ def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[st
     if mode == "disabled":
         return Run(project=project, run_id=None, data={"name": name or ""}, mode=mode, http=None, folder=None,
                    journal=None, config=config, opts=opts)
+    local_id = new_local_id()
     body: Dict[str, Any] = {"config": config, "git": git_info() if capture_git else None, "host": host_name(),
-                            "system": system_info()}
+                            "system": {**system_info(), "client_run_id": local_id}}
     for k, v in (("name", name), ("tags", tags), ("notes", notes)):
         if v is not None:
             body[k] = v
@@ -375,8 +377,7 @@ def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[st
     run_id = None
     if mode == "online":
         try:
-            data = http.request("POST", f"/api/v1/projects/{_seg(project)}/runs", body,
-                                max_attempts=int(opts.get("init_attempts", 4)))["run"]
+            data, _ = create_once(http, project, body, attempts=int(opts.get("init_attempts", 4)))
             run_id = data["id"]
         except SightlineError as err:
             if not err.retryable:
@@ -388,7 +389,6 @@ def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[st
     journal = None
     folder = None
     if opts.get("journal", True):
-        local_id = new_local_id()
         folder = os.path.join(dir or default_root(), f"run-{local_id}")
         write_run_file(folder, {"local_id": local_id, "project": project, "create": body, "base_url": base_url,
                                 "run_id": run_id, "mode": mode, "pid": os.getpid(), "started_at": time.time()})
@@ -398,7 +398,3 @@ def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[st
     return Run(project=project, run_id=run_id, data=data, mode=mode, http=http, folder=folder, journal=journal,
                config=config, opts=opts)
 
-
-def _seg(s: str) -> str:
-    from urllib.parse import quote
-    return quote(s, safe="")

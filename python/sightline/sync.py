@@ -11,6 +11,7 @@ import os
 import sys
 from typing import Any, Dict, List, Optional
 
+from ._create import create_once
 from ._http import HttpClient, SightlineError
 from ._journal import Entry, Journal, read_acks, read_entries, read_run_file, run_folders, write_run_file
 
@@ -66,11 +67,11 @@ def sync_folder(folder: str, http: HttpClient, *, force: bool = False, max_attem
         log(f"{folder}: its process {meta['pid']} is still running; skipped (--force to sync anyway)")
         return {"folder": folder, "skipped": True, "sent": 0}
     if not meta.get("run_id"):
-        from ._run import _seg
-        res = http.request("POST", f"/api/v1/projects/{_seg(meta['project'])}/runs", meta["create"], max_attempts=max_attempts)
-        meta["run_id"] = res["run"]["id"]
+        # search_first: a sync killed between creating the run and saving its id must not make a second one.
+        run, created = create_once(http, meta["project"], meta["create"], attempts=max_attempts, search_first=True)
+        meta["run_id"] = run["id"]
         write_run_file(folder, meta)
-        log(f"{folder}: created run {meta['run_id']} in project {meta['project']}")
+        log(f"{folder}: {'created' if created else 'found'} run {meta['run_id']} in project {meta['project']}")
     base = f"/api/v1/runs/{meta['run_id']}"
     acked = read_acks(folder)
     journal = Journal(folder, fsync="finish")

@@ -48,13 +48,17 @@ class FlakyProxy:
         self.thread.start()
 
     def _choose(self, path: str, method: str) -> str:
-        if method == "GET" or not path.endswith(FAULTABLE):
+        if method == "GET":
+            return "pass"
+        with self.lock:
+            # Scripted faults reach run creation too; random ones only the batch routes.
+            if self.script and path.endswith(FAULTABLE + ("/runs",)):
+                return self.script.pop(0)
+        if not path.endswith(FAULTABLE):
             return "pass"
         if self.block:
             return "503"
         with self.lock:
-            if self.script:
-                return self.script.pop(0)
             if self.rng.random() >= self.fault_rate:
                 return "pass"
             return self.rng.choice(["drop_before", "drop_after", "delay", "503", "429"])

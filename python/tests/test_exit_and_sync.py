@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import signal
@@ -15,7 +16,7 @@ import pytest
 import sightline
 from conftest import cli
 from flaky_proxy import FlakyProxy
-from sightline._journal import read_entries
+from sightline._journal import read_entries, write_run_file
 
 N = 3000
 
@@ -151,6 +152,14 @@ def test_offline_run_synced_twice_is_not_doubled(api, env, project):
     assert len(api.runs(project)) == 1
     assert api.counts(stored["id"]) == {"a": N}
     assert [line["text"] for line in api.lines(stored["id"])] == ["an offline line"]
+    # A sync killed after creating the run but before saving its id finds that run again.
+    meta = json.loads(open(os.path.join(run.dir, "run.json")).read())
+    meta["run_id"] = None
+    write_run_file(run.dir, meta)
+    os.remove(os.path.join(run.dir, "acks.log"))
+    fourth = cli("sync", run.dir, env=env)
+    assert fourth.returncode == 0 and "created run" not in fourth.stdout, fourth.stdout + fourth.stderr
+    assert len(api.runs(project)) == 1 and api.counts(stored["id"]) == {"a": N}
     assert "removed" in cli("prune", env=env).stdout and not os.path.exists(run.dir)
 
 

@@ -40,10 +40,10 @@ def test_flaky_network_loses_and_doubles_nothing(api, env, project, proxy):
 
 def test_retry_after_is_honoured(api, env, project):
     proxy = FlakyProxy(api.base_url, retry_after="1")
-    proxy.script = ["429", "503"]
     try:
         run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, console=False, quiet=True,
                              heartbeat=0)
+        proxy.script = ["429", "503"]
         run.http.base_delay = 0.01  # so only Retry-After can explain a wait of a second
         run.log({"a": 1})
         run.finish(timeout=30)
@@ -102,3 +102,17 @@ def test_without_a_journal_a_full_buffer_drops_loudly(api, env, project):
         proxy.close()
     assert run.dir is None
     assert api.counts(run.id) == {"a": 5000 - dropped}
+
+
+def test_a_create_whose_answer_was_lost_makes_one_run(api, env, project):
+    proxy = FlakyProxy(api.base_url)
+    proxy.script = ["drop_after"]  # the server stores the run; the client never hears
+    try:
+        run = sightline.init(project=project, base_url=proxy.url, system_metrics=None, console=False, quiet=True)
+        run.log({"a": 1})
+        run.finish()
+    finally:
+        proxy.close()
+    assert run.mode == "online" and proxy.counts["drop_after"] == 1
+    [stored] = api.runs(project)
+    assert stored["id"] == run.id and api.counts(run.id) == {"a": 1}
