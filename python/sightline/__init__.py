@@ -10,7 +10,9 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import _exit
 from ._http import SightlineError
-from ._run import Config, Run, Summary, create_run
+from ._create import create_run
+from ._dicts import Config, Summary
+from ._run import Run
 
 __all__ = ["init", "log", "finish", "Run", "Config", "Summary", "SightlineError", "run"]
 __version__ = "0.1.0"

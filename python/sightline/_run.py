@@ -4,17 +4,15 @@ once, ``finish()`` drains the pipeline and marks the run's end."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import time
-import uuid
-from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import _exit
-from ._create import create_once
+from ._dicts import Config, Summary
 from ._http import HttpClient, SightlineError
-from ._journal import Journal, default_root, write_run_file
+from ._journal import Journal
 from ._pipeline import Pipeline
 
 MAX_KEYS = 1_000
@@ -44,92 +42,6 @@ def _as_number(v: Any) -> Optional[float]:
         return float(v)
     except (TypeError, ValueError):
         return None
-
-
-class Config(MutableMapping):
-    """The run's config: a dict whose changes are sent to the server (merged into the run's config)."""
-
-    def __init__(self, run: "Run", initial: Optional[Mapping[str, Any]] = None):
-        self._run = run
-        self._data: Dict[str, Any] = dict(initial or {})
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.update({key: value})
-
-    def __delitem__(self, key: str) -> None:
-        raise TypeError("config keys cannot be removed from a run; set a new value instead")
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self.__dict__["_data"][key]
-        except KeyError:
-            raise AttributeError(key) from None
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        if key.startswith("_"):
-            object.__setattr__(self, key, value)
-        else:
-            self.update({key: value})
-
-    def update(self, other: Any = (), /, **kw: Any) -> None:  # type: ignore[override]
-        changes = dict(other, **kw)
-        if not changes:
-            return
-        self._data.update(changes)
-        self._run._send_config(changes)
-
-    def as_dict(self) -> Dict[str, Any]:
-        return dict(self._data)
-
-    def __repr__(self) -> str:
-        return f"Config({self._data!r})"
-
-
-class Summary(MutableMapping):
-    """Last logged value of each metric, plus overrides you set (``run.summary["best"] = 0.9``).
-
-    The server computes last/min/max/count of every metric itself; overrides are
-    kept in the run's config under ``_summary`` (the native API has no separate
-    summary field yet), so they can be filtered and sorted on like config."""
-
-    def __init__(self, run: "Run"):
-        self._run = run
-        self._overrides: Dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._overrides:
-            return self._overrides[key]
-        return self._run._last[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.update({key: value})
-
-    def __delitem__(self, key: str) -> None:
-        del self._overrides[key]
-        self._run._send_config({"_summary": dict(self._overrides)})
-
-    def __iter__(self):
-        return iter({**self._run._last, **self._overrides})
-
-    def __len__(self) -> int:
-        return len({**self._run._last, **self._overrides})
-
-    def update(self, other: Any = (), /, **kw: Any) -> None:  # type: ignore[override]
-        changes = dict(other, **kw)
-        self._overrides.update(changes)
-        self._run._send_config({"_summary": dict(self._overrides)})
-
-    def __repr__(self) -> str:
-        return f"Summary({dict(self)!r})"
 
 
 class Run:
@@ -349,52 +261,3 @@ class Run:
                 stream.write(f"sightline: {message}\n")
             except (OSError, ValueError):
                 pass
-
-
-def new_local_id() -> str:
-    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:8]
-
-
-def create_run(*, project: str, name: Optional[str], config: Optional[Mapping[str, Any]], tags: Optional[List[str]],
-               notes: Optional[str], mode: str, base_url: Optional[str], api_key: Optional[str],
-               dir: Optional[str], capture_git: bool, opts: Dict[str, Any]) -> Run:
-    from ._env import git_info, host_name, system_info
-    base_url = (base_url or os.environ.get("SIGHTLINE_BASE_URL") or "http://127.0.0.1:8787").rstrip("/")
-    api_key = api_key or os.environ.get("SIGHTLINE_API_KEY")
-    config = dict(config or {})
-    if mode == "disabled":
-        return Run(project=project, run_id=None, data={"name": name or ""}, mode=mode, http=None, folder=None,
-                   journal=None, config=config, opts=opts)
-    local_id = new_local_id()
-    body: Dict[str, Any] = {"config": config, "git": git_info() if capture_git else None, "host": host_name(),
-                            "system": {**system_info(), "client_run_id": local_id}}
-    for k, v in (("name", name), ("tags", tags), ("notes", notes)):
-        if v is not None:
-            body[k] = v
-    json.dumps(body, allow_nan=False)  # a config that is not JSON fails here, loudly, not in a thread
-    http = HttpClient(base_url, api_key, timeout=float(opts.get("timeout", 30.0)))
-    data: Dict[str, Any] = {"name": name or ""}
-    run_id = None
-    if mode == "online":
-        try:
-            data, _ = create_once(http, project, body, attempts=int(opts.get("init_attempts", 4)))
-            run_id = data["id"]
-        except SightlineError as err:
-            if not err.retryable:
-                raise
-            # The server is out of reach: keep the run in the journal; sync uploads it later.
-            print(f"sightline: cannot reach {base_url} ({err}); running offline, sync later with `sightline sync`",
-                  file=sys.stderr)
-            mode = "offline"
-    journal = None
-    folder = None
-    if opts.get("journal", True):
-        folder = os.path.join(dir or default_root(), f"run-{local_id}")
-        write_run_file(folder, {"local_id": local_id, "project": project, "create": body, "base_url": base_url,
-                                "run_id": run_id, "mode": mode, "pid": os.getpid(), "started_at": time.time()})
-        journal = Journal(folder, fsync=str(opts.get("fsync", "batch")))
-    elif mode == "offline":
-        raise ValueError("mode='offline' needs the journal (journal=True)")
-    return Run(project=project, run_id=run_id, data=data, mode=mode, http=http, folder=folder, journal=journal,
-               config=config, opts=opts)
-
