@@ -13,6 +13,7 @@ import { stack } from "./helpers/api";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VENV = join(ROOT, ".sightline", "python-venv");
 const PY = join(VENV, "bin", "python");
+const TARGET = join(ROOT, ".sightline", "python-target");
 const PYTHON = process.env.PYTHON ?? "python3";
 
 type Outcome = { code: number | null; out: string };
@@ -37,20 +38,32 @@ async function must(cmd: string, args: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}:\n${r.out}`);
 }
 
+const PIP = ["-m", "pip", "install", "-q", "--no-deps", "--no-index", "--disable-pip-version-check"];
+
 // A venv that sees the system's pytest when python3 has one (nothing to
-// download); otherwise pytest is installed into it once.
-async function venv(): Promise<void> {
-  if (existsSync(PY)) return;
+// download); otherwise pytest is installed into it once. Where python3 has no
+// venv module (Debian without python3-venv), the package goes into a target
+// folder on PYTHONPATH instead.
+async function install(): Promise<{ py: string; env: Record<string, string> }> {
   const hasPytest = (await exec(PYTHON, ["-m", "pytest", "--version"])).code === 0;
-  await must(PYTHON, ["-m", "venv", ...(hasPytest ? ["--system-site-packages"] : []), VENV]);
-  if (!hasPytest) await must(PY, ["-m", "pip", "install", "-q", "pytest"]);
+  if (!existsSync(PY)) {
+    const made = await exec(PYTHON, ["-m", "venv", ...(hasPytest ? ["--system-site-packages"] : []), VENV]);
+    if (made.code !== 0 && hasPytest) {
+      await must(PYTHON, [...PIP, "--upgrade", "--target", TARGET, "./python"]);
+      return { py: PYTHON, env: { PYTHONPATH: TARGET, PATH: `${join(TARGET, "bin")}:${process.env.PATH}` } };
+    }
+    if (made.code !== 0) throw new Error(`python3 -m venv failed:\n${made.out}`);
+    if (!hasPytest) await must(PY, ["-m", "pip", "install", "-q", "pytest"]);
+  }
+  await must(PY, [...PIP, "--force-reinstall", "./python"]);
+  return { py: PY, env: {} };
 }
 
 describe("Python SDK (pytest against the real stack)", () => {
   it("installs with pip install ./python and passes python/tests", { timeout: 300_000 }, async () => {
-    await venv();
-    await must(PY, ["-m", "pip", "install", "-q", "--no-deps", "--no-index", "--force-reinstall", "--disable-pip-version-check", "./python"]);
-    const r = await exec(PY, ["-m", "pytest", "python/tests", "-q", "-p", "no:cacheprovider"], {
+    const { py, env } = await install();
+    const r = await exec(py, ["-m", "pytest", "python/tests", "-q", "-p", "no:cacheprovider"], {
+      ...env,
       SIGHTLINE_BASE_URL: stack().url,
       SIGHTLINE_API_KEY: "",
     });
