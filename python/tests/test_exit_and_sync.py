@@ -65,6 +65,10 @@ def test_sigkill_mid_run_then_sync_gives_the_exact_count(api, env, project):
     assert api.counts(run_id) == {}
     status = cli("status", env=env)
     assert "UNSYNCED" in status.stdout and f"{2 * N} points" in status.stdout, status.stdout + status.stderr
+    # A line torn by the kill mid-write was never sent: sync skips it.
+    [folder] = glob.glob(os.path.join(env["SIGHTLINE_DIR"], "run-*"))
+    with open(os.path.join(folder, "journal.log"), "ab") as f:
+        f.write(b'{"op":999,"t":"metrics","n":5,"seq":999}\t{"seq":999,"metr')
     res = cli("sync", env=env)
     assert res.returncode == 0, res.stdout + res.stderr
     assert api.counts(run_id) == {"a": N, "b": N}

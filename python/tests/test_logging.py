@@ -98,12 +98,40 @@ def test_console_capture(api, env, project, capsys):
     assert "hello from training" in capsys.readouterr().out  # still reaches the terminal
 
 
-def test_bad_values_are_skipped_loudly(api, env, project):
+def test_bad_values_are_skipped_loudly_and_scalars_are_taken(api, env, project):
+    from fractions import Fraction
+
+    class Scalar:  # what numpy and torch scalars offer
+        def __float__(self) -> float:
+            return 2.5
+
     run = sightline.init(project=project, console=False, **FAST)
-    run.log({"ok": 1, "text": "nope", "bad key!": 2, "nested": {"a": 2}})
+    run.log({"ok": 1, "text": "nope", "bad key!": 2, "nested": {"a": 2}, "np": Scalar(), "frac": Fraction(1, 4),
+             "flag": True, "none": None})
     run.finish()
-    assert api.counts(run.id) == {"ok": 1, "nested/a": 1}
+    assert api.counts(run.id) == {"ok": 1, "nested/a": 1, "np": 1, "frac": 1}
+    assert {p["key"]: p["value"] for p in api.points(run.id)}["np"] == 2.5
     assert any("'text'" in e for e in run.errors) and any("bad key!" in e for e in run.errors)
+
+
+def test_logging_from_many_threads(api, env, project):
+    import threading
+    run = sightline.init(project=project, console=False, **FAST, batch_points=300)
+
+    def work(t: int) -> None:
+        for step in range(2000):
+            run.log({f"thread/{t}": step, "shared": t}, step=step)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    run.finish()
+    counts = api.counts(run.id)
+    assert {k: v for k, v in counts.items() if k.startswith("thread/")} == {f"thread/{t}": 2000 for t in range(4)}
+    # The same (key, step) from four threads is one point, last write wins.
+    assert counts["shared"] == 2000
 
 
 def test_system_metrics(api, env, project):
