@@ -86,16 +86,42 @@ def _after_fork() -> None:
     _active.clear()
 
 
+_finishing = 0  # finish() calls under way in this process
+_deferred: Optional[int] = None  # a SIGTERM that arrived during one
+_exiting = False  # in atexit: the process is ending anyway
+
+
+class finishing:
+    """Around finish(): a SIGTERM then waits for it instead of cutting the drain short."""
+
+    def __enter__(self) -> None:
+        global _finishing
+        _finishing += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        global _finishing, _deferred
+        _finishing -= 1
+        if (_finishing == 0 and _deferred is not None and not _exiting
+                and threading.current_thread() is threading.main_thread()):
+            code, _deferred = _deferred, None
+            raise SystemExit(code)
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
-    global _outcome
+    global _outcome, _deferred
     if _outcome is not None and _outcome[0] == "killed":
         return  # already unwinding
     _outcome = ("killed", 128 + signum)
     sys.stderr.write("sightline: SIGTERM: sending buffered data before exiting\n")
+    if _finishing:
+        _deferred = 128 + signum
+        return
     raise SystemExit(128 + signum)
 
 
 def _at_exit() -> None:
+    global _exiting
+    _exiting = True
     status, code = _outcome if _outcome is not None else (None, _exit_code if _exit_code is not None else 0)
     if status is None:
         status = "finished" if code == 0 else "failed"

@@ -204,6 +204,10 @@ class Run:
         the journal for ``sightline sync``."""
         if self._finished:
             return
+        with _exit.finishing():
+            self._finish(exit_code, status, timeout)
+
+    def _finish(self, exit_code: Optional[int], status: Optional[str], timeout: Optional[float]) -> None:
         _exit.unregister(self)
         # Before marking finished: a last unterminated console line still goes in.
         for part in (self._console, self._system):

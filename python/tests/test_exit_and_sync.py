@@ -102,6 +102,23 @@ def test_sigint_marks_the_run_killed(api, env, project):
     assert api.counts(run_id) == {"a": N, "b": N}
 
 
+def test_sigterm_during_finish_waits_for_the_drain(api, env, project):
+    proxy = FlakyProxy(api.base_url, block=True)
+    try:
+        p = logging_child(project, env, proxy.url, then="run.finish(timeout=60)")
+        run_id = wait_logged(p)
+        time.sleep(0.5)  # the child is in finish(), its batches refused
+        p.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        proxy.block = False
+        _, err = p.communicate(timeout=60)
+    finally:
+        proxy.close()
+    assert p.returncode == 143, err
+    assert api.run(run_id)["status"] == "finished"
+    assert api.counts(run_id) == {"a": N, "b": N}
+
+
 def test_uncaught_exception_marks_the_run_failed_with_the_traceback(api, env, project):
     p = logging_child(project, env, api.base_url, then='raise ValueError("boom at the end")')
     run_id = wait_logged(p)
