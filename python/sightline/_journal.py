@@ -79,6 +79,8 @@ class Journal:
 
     def ack(self, op: int, rejected: bool = False) -> None:
         with self._lock:
+            if self._acks.closed:
+                return  # a send that outlived finish's deadline: sync will find it a duplicate
             rec = {"op": op, "rejected": True} if rejected else {"op": op}
             self._acks.write(json.dumps(rec).encode() + b"\n")
             self._acks.flush()

@@ -165,7 +165,7 @@ class Pipeline:
             for item in items:
                 try:
                     self._journal_one(item)
-                except Exception as e:  # a full disk must not kill the run's thread silently
+                except Exception as e:  # a bug must not end the writer thread silently
                     self.report(f"journal write failed: {e!r}")
                 with self.lock:
                     self.sealed_points -= item.n
@@ -186,14 +186,19 @@ class Pipeline:
         else:
             body = item.payload
         raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass")
+        entry = None
         if self.journal is not None:
-            entry = self.journal.append(item.kind, raw, seq, item.n)
-        else:
+            try:
+                entry = self.journal.append(item.kind, raw, seq, item.n)
+            except OSError as e:
+                # A full or vanished disk: still send from memory (no ack, no re-read), loudly.
+                self.report(f"journal write failed ({e}); {item.kind} seq={seq} is sent without a journal copy")
+        if entry is None:
             entry = Entry(-1, item.kind, seq, item.n, raw)
         if self.sender is None:
             return
         with self.send_cond:
-            if self.journal is not None and self.queued_bytes > MAX_QUEUED_BYTES:
+            if self.journal is not None and entry.op >= 0 and self.queued_bytes > MAX_QUEUED_BYTES:
                 entry.body = None  # re-read from the journal when its turn comes
             else:
                 self.queued_bytes += len(raw)
@@ -240,7 +245,7 @@ class Pipeline:
                 if self.stop.wait(1.0):
                     return
                 continue
-            if self.journal is not None:
+            if self.journal is not None and entry.op >= 0:
                 self.journal.ack(entry.op, rejected=outcome == "rejected")
             with self.send_cond:
                 self.send_q.popleft()

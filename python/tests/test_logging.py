@@ -134,6 +134,20 @@ def test_logging_from_many_threads(api, env, project):
     assert counts["shared"] == 2000
 
 
+def test_a_full_disk_still_sends_from_memory(api, env, project):
+    run = sightline.init(project=project, console=False, **FAST)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    run._journal.append = full
+    for step in range(100):
+        run.log({"a": step})
+    run.finish()
+    assert api.counts(run.id) == {"a": 100}
+    assert any("No space left on device" in e for e in run.errors)
+
+
 def test_system_metrics(api, env, project):
     import time
     run = sightline.init(project=project, console=False, system_metrics=0.3, batch_interval=0.2, quiet=True)
