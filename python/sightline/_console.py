@@ -22,13 +22,18 @@ class _Tee:
             with self._lock:
                 text = self._partial + s
                 cut = text.rfind("\n")
-                if cut < 0:
-                    self._partial = text if len(text) < 65536 else ""
-                    if len(text) >= 65536:
-                        self._run.log_console(text, self._stream)
-                else:
-                    self._partial = text[cut + 1:]
+                if cut >= 0:
                     self._run.log_console(text[:cut + 1], self._stream)
+                    text = text[cut + 1:]
+                # A carriage return redraws the line (progress bars): keep only the
+                # last drawing, unless the \r is the last character (half of \r\n).
+                cr = text.rfind("\r", 0, len(text) - 1)
+                if cr >= 0:
+                    text = text[cr + 1:]
+                if len(text) >= 65536:
+                    self._run.log_console(text, self._stream)
+                    text = ""
+                self._partial = text
         return n
 
     def flush_partial(self) -> None:

@@ -142,7 +142,9 @@ class Run:
         if parts and parts[-1] == "":
             parts.pop()
         ts = int(time.time() * 1000)
-        lines = [{"text": p[:65536].rstrip("\r"), "stream": stream, "ts": ts} for p in parts]
+        # What a terminal shows: after a carriage return, only the last redrawing of the line.
+        parts = [p.rstrip("\r").rsplit("\r", 1)[-1] for p in parts]
+        lines = [{"text": p[:65536], "stream": stream, "ts": ts} for p in parts]
         if not lines:
             return
         pipe = self._pipe

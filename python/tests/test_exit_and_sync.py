@@ -28,6 +28,8 @@ def child(code: str, env: dict) -> subprocess.Popen:
 
 def logging_child(project: str, env: dict, base_url: str, then: str = "time.sleep(60)") -> subprocess.Popen:
     return child(f"""
+        import faulthandler
+        faulthandler.dump_traceback_later(45)  # a hung child shows where, in the test's failure message
         import sightline, sys, time
         run = sightline.init(project={project!r}, base_url={base_url!r}, system_metrics=None,
                              batch_points=500, batch_interval=0.1, heartbeat=0)
@@ -84,7 +86,11 @@ def test_sigterm_marks_the_run_killed_after_sending_everything(api, env, project
     p = logging_child(project, env, api.base_url)
     run_id = wait_logged(p)
     p.send_signal(signal.SIGTERM)
-    _, err = p.communicate(timeout=60)
+    try:
+        _, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        pytest.fail("the child did not exit after SIGTERM:\n" + p.communicate()[1])
     assert p.returncode == 143, err
     run = api.run(run_id)
     assert run["status"] == "killed" and run["exit_code"] == 143
@@ -211,6 +217,7 @@ def test_heartbeats_keep_an_idle_run_alive(api, env, project):
 def test_a_forked_child_leaves_the_parent_run_alone(api, env, project):
     then = "\n        ".join([
         "import os",
+        "faulthandler.cancel_dump_traceback_later()  # its watchdog thread does not survive a fork",
         "pid = os.fork()",
         "if pid == 0:",
         "    run.log({'a': -1})",

@@ -88,13 +88,18 @@ def test_console_capture(api, env, project, capsys):
     print("two\nlines")
     import sys
     sys.stderr.write("a warning\n")
+    for i in range(101):
+        sys.stderr.write(f"\rprogress {i}%")  # a progress bar redrawing one line
+    sys.stderr.write("\n")
+    sys.stdout.write("crlf\r\n")
     sys.stdout.write("no newline at the end")
     run.finish()
     lines = [(line["stream"], line["text"]) for line in api.lines(run.id)]
     assert ("stdout", "hello from training") in lines
     assert ("stdout", "two") in lines and ("stdout", "lines") in lines
     assert ("stderr", "a warning") in lines
-    assert ("stdout", "no newline at the end") in lines
+    assert ("stdout", "no newline at the end") in lines and ("stdout", "crlf") in lines
+    assert [t for _, t in lines if t.startswith("progress")] == ["progress 100%"]
     assert "hello from training" in capsys.readouterr().out  # still reaches the terminal
 
 
