@@ -13,7 +13,8 @@ class _Tee:
     def __init__(self, inner: Any, run: Any, stream: str):
         self._inner, self._run, self._stream = inner, run, stream
         self._partial = ""
-        self._lock = threading.Lock()
+        # Reentrant: a signal handler that prints may interrupt a write in progress.
+        self._lock = threading.RLock()
         self.active = True
 
     def write(self, s: str) -> int:

@@ -112,7 +112,8 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     if _outcome is not None and _outcome[0] == "killed":
         return  # already unwinding
     _outcome = ("killed", 128 + signum)
-    sys.stderr.write("sightline: SIGTERM: sending buffered data before exiting\n")
+    # The original stream: the handler may have interrupted a write to the teed one.
+    (sys.__stderr__ or sys.stderr).write("sightline: SIGTERM: sending buffered data before exiting\n")
     if _finishing:
         _deferred = 128 + signum
         return

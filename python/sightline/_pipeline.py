@@ -35,6 +35,16 @@ def _finite(values: List[Any]) -> List[Any]:
     return [v if isfinite(v) else encode_value(v) for v in values]
 
 
+def _columns(c: List[List[Any]]) -> Dict[str, List[Any]]:
+    n = len(c[0])
+    if len(c[1]) != n or len(c[2]) != n:
+        # A signal handler that raised (SIGTERM → SystemExit) between the three
+        # appends of one point: drop that half point, keep the batch valid.
+        n = min(n, len(c[1]), len(c[2]))
+        c = [c[0][:n], c[1][:n], c[2][:n]]
+    return {"steps": c[0], "values": _finite(c[1]), "timestamps": c[2]}
+
+
 class Pipeline:
     def __init__(self, *, http: Optional[HttpClient], run_id: Optional[str], journal: Optional[Journal],
                  report: Callable[[str], None], max_points: int = 1_000, interval: float = 1.0,
@@ -177,7 +187,7 @@ class Pipeline:
         if item.kind == "metrics":
             seq = self.seqs["metrics"]
             self.seqs["metrics"] += 1
-            metrics = {k: {"steps": c[0], "values": _finite(c[1]), "timestamps": c[2]} for k, c in item.payload.items()}
+            metrics = {k: _columns(c) for k, c in item.payload.items()}
             body = {"seq": seq, "metrics": metrics}
         elif item.kind == "logs":
             seq = self.seqs["logs"]
