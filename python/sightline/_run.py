@@ -107,6 +107,11 @@ class Run:
                 return self._report("step must be an integer in 0…2^53-1; values skipped")
         if step >= self._next_step and not hold:
             self._next_step = step + 1
+        points = self._points(data)
+        if points:
+            self._add(points, step, int((timestamp if timestamp is not None else time.time()) * 1000))
+
+    def _points(self, data: Mapping[str, Any]) -> List[Tuple[str, Any]]:
         points = []
         keys, last = self._keys, self._last
         for key, v in (_flatten(data) if any(isinstance(v, Mapping) for v in data.values()) else data.items()):
@@ -117,8 +122,15 @@ class Run:
                 continue
             last[key] = x
             points.append((key, x))
+        return points
+
+    def _add_at(self, data: Mapping[str, Any], step: int) -> None:
+        """Values at ``step`` without moving the automatic step (W&B's step_metric axes)."""
+        if self._finished or self._pipe is None:
+            return
+        points = self._points(data)
         if points:
-            self._add(points, step, int((timestamp if timestamp is not None else time.time()) * 1000))
+            self._add(points, step, int(time.time() * 1000))
 
     def _add(self, points: List[Tuple[str, Any]], step: int, ts: int) -> None:
         pipe = self._pipe

@@ -13,11 +13,13 @@ run = wandb.init(project=PROJECT, name="shimmed", config={"lr": 0.001, "epochs":
 wandb.config.batch_size = 16
 wandb.config.update({"optimizer": "sgd"})
 wandb.define_metric("val/acc", summary="max")
+wandb.define_metric("eval/*", step_metric="epoch")
 for epoch in range(wandb.config.epochs):
     for i in range(100):
         step = epoch * 100 + i
         wandb.log({"train/loss": 1.0 / (step + 1), "epoch": epoch}, step=step)
     run.log({"val/acc": 0.5 + epoch / 10})
+    wandb.log({"eval/loss": 1.0 - epoch / 10, "epoch": epoch})
 wandb.log({"examples": wandb.Image(None, caption="not stored")}, commit=False)
 print("run name", wandb.run.name)
 wandb.summary["best_val"] = 0.7
@@ -41,9 +43,13 @@ def test_unchanged_wandb_script_runs_on_the_shim(api, env, project, tmp_path):
     assert run["name"] == "shimmed" and run["status"] == "finished"
     assert run["config"]["lr"] == 0.001 and run["config"]["batch_size"] == 16 and run["config"]["optimizer"] == "sgd"
     assert run["config"]["_summary"] == {"best_val": 0.7}
-    assert api.counts(run["id"]) == {"train/loss": 300, "epoch": 300, "val/acc": 3}
-    # Without a step, W&B puts a log at the next step: 100, 200, 300 here.
-    assert sorted(p["step"] for p in api.points(run["id"]) if p["key"] == "val/acc") == [100, 200, 300]
+    counts = api.counts(run["id"])
+    assert {k: counts[k] for k in ("train/loss", "val/acc", "eval/loss")} == {"train/loss": 300, "val/acc": 3, "eval/loss": 3}
+    points = api.points(run["id"])
+    # Without a step, W&B puts a log at the next step (one past the highest so far).
+    assert sorted(p["step"] for p in points if p["key"] == "val/acc")[0] == 100
+    # A metric defined against a step metric is logged at that metric's value.
+    assert sorted(p["step"] for p in points if p["key"] == "eval/loss") == [0, 1, 2]
     assert run["summary"]["val/acc"]["max"] == 0.7
     assert any(line["text"] == "run name shimmed" for line in api.lines(run["id"]))
     version = api.call("GET", f"/api/v1/projects/{project}/artifacts/weights/versions/best")

@@ -83,6 +83,7 @@ def init(project: Optional[str] = None, entity: Optional[str] = None, name: Opti
     global run
     if run is not None:
         run.finish()
+    _step_metrics.clear()
     cfg = dict(globals()["config"]._early)
     if config is not None:
         cfg.update(config if isinstance(config, Mapping) else vars(config))
@@ -154,7 +155,39 @@ def alert(*_: Any, **__: Any) -> None:
 def log(data: Mapping[str, Any], step: Optional[int] = None, commit: Optional[bool] = None, **_: Any) -> None:
     if run is None:
         raise sightline.SightlineError("wandb.log() before wandb.init()", code="no_run")
+    if _step_metrics and step is None:
+        data = _log_by_step_metric(data)
     run.log(data, step=step, commit=commit is not False)
+
+
+# define_metric(name, step_metric=...): name (or "prefix/*") -> the key whose value is its x axis.
+_step_metrics: Dict[str, str] = {}
+
+
+def _step_metric_for(key: str) -> Optional[str]:
+    for pattern, sm in _step_metrics.items():
+        if key == pattern or (pattern.endswith("*") and key.startswith(pattern[:-1])):
+            return sm
+    return None
+
+
+def _log_by_step_metric(data: Mapping[str, Any]) -> Dict[str, Any]:
+    """Sightline's x axis is the step: a metric defined against a step metric
+    (an integer such as epoch) is logged at that value as its step. The rest
+    is returned for the ordinary log call."""
+    rest: Dict[str, Any] = {}
+    by_step: Dict[int, Dict[str, Any]] = {}
+    last = run._last if run is not None else {}  # type: ignore[attr-defined]
+    for key, value in data.items():
+        sm = _step_metric_for(key)
+        x = data.get(sm, last.get(sm)) if sm else None
+        if sm and isinstance(x, (int, float)) and float(x).is_integer() and x >= 0:
+            by_step.setdefault(int(x), {})[key] = value
+        else:
+            rest[key] = value
+    for x, values in by_step.items():
+        run._run._add_at(values, x)  # type: ignore[union-attr]
+    return rest
 
 
 def finish(exit_code: Optional[int] = None, quiet: Optional[bool] = None) -> None:
@@ -166,6 +199,8 @@ def finish(exit_code: Optional[int] = None, quiet: Optional[bool] = None) -> Non
 
 def define_metric(name: str, step_metric: Optional[str] = None, summary: Optional[str] = None, **_: Any) -> Dict[str, Any]:
     # The server keeps last, min and max of every metric already, so summary="min"/"max" needs nothing.
+    if step_metric:
+        _step_metrics[name] = step_metric
     return {"name": name, "step_metric": step_metric, "summary": summary}
 
 
