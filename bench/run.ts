@@ -17,6 +17,7 @@ import { benchArtifacts } from "./artifacts.ts";
 import { compactionBacklog } from "./compaction.ts";
 import { cpuModel, printCpu } from "./cpu.ts";
 import { benchDashboard, printDashboard } from "./dashboard.ts";
+import { benchPythonSdk, describePython } from "./python-sdk.ts";
 import { INGEST_KEYS, ingest, sdkIngest } from "./ingest.ts";
 import { bucketRead, compareRead } from "./reads.ts";
 import { retries } from "./retries.ts";
@@ -129,6 +130,11 @@ try {
   const file = join(outDir, quick ? "quick.json" : "latest.json");
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
   log(`wrote ${file} (bench took ${Math.round((performance.now() - t0) / 1000)} s after start-up)`);
+
+  // Python SDK figures (issue 10), beside latest.json.
+  const py = await benchPythonSdk(stack.url, quick);
+  for (const line of describePython(py)) log(`${line}; ${cpuModel}, load ${load()}`);
+  writeFileSync(join(outDir, quick ? "python-quick.json" : "python.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...py }, null, 2)}\n`);
 
   // Issue 4 and 5 figures, each in a file of its own beside latest.json.
   if (!quick) {
