@@ -73,6 +73,60 @@ test("PATCH merges config keys and replaces name, tags and notes", async () => {
   expect(over.body.error.message).toMatch(/^config:/);
 });
 
+test("PATCH summary: sets, merges and removes overrides beside the computed summary", async () => {
+  const team = await makeTeam();
+  const project = `p-${uniq()}`;
+  const run = await newRun(team, project);
+  expect(run.summary_overrides).toEqual({});
+  const patch = (json: unknown, creds = team.creds) => api("PATCH", `/api/v1/runs/${run.id}`, { creds, json });
+  const metrics = await api("POST", `/api/v1/runs/${run.id}/metrics`, { creds: team.creds, json: { seq: 0, metrics: { acc: { steps: [0, 1], values: [0.5, 0.8] } } } });
+  expect(metrics.status, metrics.text).toBe(200);
+
+  const set = await patch({ summary: { best_acc: 0.93, "eval/notes": { epoch: 3, tags: ["a"] } } });
+  expect(set.status, set.text).toBe(200);
+  expect(set.body.run.summary_overrides).toEqual({ best_acc: 0.93, "eval/notes": { epoch: 3, tags: ["a"] } });
+  // Merged: other keys stay; null removes a key (and removing an absent key is fine).
+  const merged = await patch({ summary: { best_acc: 0.95, "eval/notes": null, never_set: null, lr_final: "1e-4" } });
+  expect(merged.status, merged.text).toBe(200);
+  expect(merged.body.run.summary_overrides).toEqual({ best_acc: 0.95, lr_final: "1e-4" });
+  expect(merged.body.run.config).toEqual({});
+
+  // Read back through GET and the list, with metric ingest's summary untouched.
+  const got = await api("GET", `/api/v1/runs/${run.id}`, { creds: team.creds });
+  expect(got.body.run.summary_overrides).toEqual({ best_acc: 0.95, lr_final: "1e-4" });
+  expect(got.body.run.summary.acc).toMatchObject({ last: 0.8, count: 2 });
+  const listed = await api("GET", `/api/v1/projects/${project}/runs`, { creds: team.creds });
+  expect(listed.body.runs[0].summary_overrides).toEqual({ best_acc: 0.95, lr_final: "1e-4" });
+  await api("POST", `/api/v1/runs/${run.id}/metrics`, { creds: team.creds, json: { seq: 1, metrics: { acc: { steps: [2], values: [0.9] } } } });
+  expect((await api("GET", `/api/v1/runs/${run.id}`, { creds: team.creds })).body.run.summary_overrides.best_acc).toBe(0.95);
+
+  // Bad input is a 400 naming the field, and stores nothing.
+  let deep: unknown = 1;
+  for (let i = 0; i < 12; i++) deep = { a: deep };
+  const tooDeep = await patch({ summary: { nested: deep } });
+  expectError(tooDeep, 400, "invalid_argument");
+  expect(tooDeep.body.error.message).toMatch(/summary\.nested(\.a)*.*deeper than 10 levels/);
+  const badKey = await patch({ summary: { "bad\u0000key": 1 } });
+  expectError(badKey, 400, "invalid_argument");
+  expect(badKey.body.error.message).toMatch(/^summary/);
+  const notObject = await patch({ summary: [1, 2] });
+  expectError(notObject, 400, "invalid_argument");
+  expect(notObject.body.error.message).toMatch(/^summary/);
+  // Each patch fits, but the merge would not.
+  expect((await patch({ summary: { big: "x".repeat(40_000) } })).status).toBe(200);
+  const over = await patch({ summary: { bigger: "y".repeat(40_000) } });
+  expectError(over, 400, "invalid_argument");
+  expect(over.body.error.message).toMatch(/^summary:/);
+  expect((await patch({ summary: { big: null, bigger: "y".repeat(40_000) } })).status).toBe(200);
+
+  // Another team's run does not exist for it.
+  const other = await makeTeam();
+  expectError(await patch({ summary: { best_acc: 0 } }, other.creds), 404, "not_found");
+  const after = await api("GET", `/api/v1/runs/${run.id}`, { creds: team.creds });
+  expect(Object.keys(after.body.run.summary_overrides).sort()).toEqual(["best_acc", "bigger", "lr_final"]);
+  expect(after.body.run.summary_overrides.best_acc).toBe(0.95);
+});
+
 test("heartbeat and finish: statuses, exit code, retried finish keeps its end time", async () => {
   const team = await makeTeam();
   const project = `p-${uniq()}`;

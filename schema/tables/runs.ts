@@ -32,6 +32,9 @@ export const runs = pgTable(
     system: jsonb("system").$type<Record<string, unknown>>(),
     // Kept current by metric ingest, in the same transaction as the points.
     summary: jsonb("summary").$type<Record<string, MetricSummary>>().notNull().default({}),
+    // Values a user sets by hand (W&B's run.summary["best"] = ...); kept apart
+    // from the computed summary so metric ingest never overwrites them.
+    summaryOverrides: jsonb("summary_overrides").$type<Record<string, unknown>>().notNull().default({}),
     exitCode: integer("exit_code"),
     pinned: boolean("pinned").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

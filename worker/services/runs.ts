@@ -3,13 +3,14 @@ import { projects, runs, type RunStatus } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { slugName } from "../lib/validation";
+import { assertJsonObject, slugName } from "../lib/validation";
 import { ensureProject, getProjectInTeam, type Project } from "./projects";
 import { getRunInTeam, type Run } from "./run-lookup";
 import { afterCursor, decodeCursor, encodeCursor, filterCondition, orderClause, parseOrderBy, sortKeyText, type Cursor, type Sort } from "./run-query";
 import { runName } from "./run-names";
 
 export const MAX_CONFIG_BYTES = 64 * 1024;
+export const MAX_SUMMARY_BYTES = 64 * 1024;
 
 type JsonObject = Record<string, unknown>;
 
@@ -57,15 +58,14 @@ export async function createRun(db: Db, teamId: string, projectRef: string, inpu
 
 const inRun = (teamId: string, runId: string) => and(eq(runs.teamId, teamId), eq(runs.id, runId));
 
-export async function updateRun(
-  db: Db,
-  teamId: string,
-  runId: string,
-  patch: { name?: string; tags?: string[]; notes?: string; config?: JsonObject },
-): Promise<Run> {
+export type RunPatch = { name?: string; tags?: string[]; notes?: string; config?: JsonObject; summary?: JsonObject };
+
+const jsonBytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+
+export async function updateRun(db: Db, teamId: string, runId: string, patch: RunPatch): Promise<Run> {
   const current = await getRunInTeam(db, teamId, runId);
   if (patch.config !== undefined) {
-    const merged = new TextEncoder().encode(JSON.stringify({ ...current.config, ...patch.config })).length;
+    const merged = jsonBytes({ ...current.config, ...patch.config });
     if (merged > MAX_CONFIG_BYTES) {
       throw new ApiError("invalid_argument", `config: the merged config would be ${merged} bytes; the limit is ${MAX_CONFIG_BYTES}`);
     }
@@ -77,10 +77,26 @@ export async function updateRun(
     ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
     // Merged in SQL so concurrent patches of different keys both land.
     ...(patch.config !== undefined ? { config: sql`${runs.config} || ${JSON.stringify(patch.config)}::jsonb` } : {}),
+    ...(patch.summary !== undefined ? { summaryOverrides: summaryMerge(current, patch.summary) } : {}),
   };
   const [row] = await db.update(runs).set(set).where(inRun(teamId, runId)).returning();
   if (!row) throw notFound("run");
   return row;
+}
+
+// Set keys are merged and null keys removed in one SQL expression, so
+// concurrent patches of different keys both land, as with config.
+function summaryMerge(current: Run, patch: JsonObject): SQL {
+  assertJsonObject("summary", patch, MAX_SUMMARY_BYTES);
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null));
+  const removed = Object.keys(patch).filter((k) => patch[k] === null);
+  const gone = new Set(removed);
+  const merged = jsonBytes({ ...Object.fromEntries(Object.entries(current.summaryOverrides).filter(([k]) => !gone.has(k))), ...set });
+  if (merged > MAX_SUMMARY_BYTES) {
+    throw new ApiError("invalid_argument", `summary: the merged summary overrides would be ${merged} bytes; the limit is ${MAX_SUMMARY_BYTES}`);
+  }
+  const keys = removed.length ? sql`array[${sql.join(removed.map((k) => sql`${k}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+  return sql`(${runs.summaryOverrides} - ${keys}) || ${JSON.stringify(set)}::jsonb`;
 }
 
 // A heartbeat from a run the sweep gave up on means it was only slow: revive it.

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { runStatuses } from "../../../schema";
-import { jsonObject as baseJsonObject, text, timestamp } from "../../lib/validation";
-import { MAX_CONFIG_BYTES } from "../../services/runs";
+import { checkJsonObject, jsonObject as baseJsonObject, text, timestamp } from "../../lib/validation";
+import { MAX_CONFIG_BYTES, MAX_SUMMARY_BYTES } from "../../services/runs";
+import { metricKey } from "../metrics/schema";
 
 // Run config and system info share the free-form JSON rules (depth, size,
 // NUL, surrogates) with artifact metadata: see lib/validation.ts.
@@ -31,9 +32,25 @@ export const createRunBody = z.object({
 });
 export type CreateRunInput = z.infer<typeof createRunBody>;
 
+// Summary overrides are keyed like metrics (they sit beside them in the
+// summary) and hold any JSON value; null removes a key.
+const summaryPatch = z
+  .record(metricKey, z.unknown())
+  .superRefine((obj, ctx) => {
+    const p = checkJsonObject(obj, MAX_SUMMARY_BYTES);
+    if (p) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  })
+  .openapi({ description: "Summary values to set by key, merged into summary_overrides; null removes a key" });
+
 export const updateRunBody = z
-  .object({ name: text(128).optional(), tags: tags.optional(), notes: text(20_000, 0).optional(), config: jsonObject().optional() })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, tags, notes or config to change");
+  .object({
+    name: text(128).optional(),
+    tags: tags.optional(),
+    notes: text(20_000, 0).optional(),
+    config: jsonObject().optional(),
+    summary: summaryPatch.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, tags, notes, config or summary to change");
 export type UpdateRunInput = z.infer<typeof updateRunBody>;
 
 export const finishRunBody = z.object({
@@ -81,6 +98,7 @@ export const runSchema = z
     host: z.string().nullable(),
     system: z.record(z.string(), z.unknown()).nullable(),
     summary: z.record(z.string(), z.unknown()),
+    summary_overrides: z.record(z.string(), z.unknown()),
     exit_code: z.number().int().nullable(),
     created_at: timestamp,
     updated_at: timestamp,

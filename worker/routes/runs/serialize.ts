@@ -13,6 +13,7 @@ export const runJson = (r: Run, now = Date.now()) => ({
   host: r.host ?? null,
   system: r.system ?? null,
   summary: r.summary,
+  summary_overrides: r.summaryOverrides,
   exit_code: r.exitCode ?? null,
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),

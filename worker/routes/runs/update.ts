@@ -9,7 +9,7 @@ import { runJson } from "./serialize";
 const route = createRoute({
   method: "patch",
   path: "/runs/{run}",
-  summary: "Rename a run, replace its tags or notes, or merge keys into its config",
+  summary: "Rename a run, replace its tags or notes, or merge keys into its config or summary overrides",
   security: bearerSecurity,
   middleware: guard("write"),
   request: { params: runParams, body: jsonBody(updateRunBody) },

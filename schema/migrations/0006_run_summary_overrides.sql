@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "summary_overrides" jsonb DEFAULT '{}'::jsonb NOT NULL;
