@@ -1,6 +1,8 @@
 """``run.config`` and ``run.summary``: dicts whose changes go to the server."""
 from __future__ import annotations
 
+import math
+import operator
 from typing import TYPE_CHECKING, Any, Dict, Mapping, MutableMapping, Optional
 
 if TYPE_CHECKING:
@@ -58,9 +60,10 @@ class Config(MutableMapping):
 class Summary(MutableMapping):
     """Last logged value of each metric, plus overrides you set (``run.summary["best"] = 0.9``).
 
-    The server computes last/min/max/count of every metric itself; overrides are
-    kept in the run's config under ``_summary`` (the native API has no separate
-    summary field yet), so they can be filtered and sorted on like config."""
+    The server computes last/min/max/count of every metric itself; overrides go
+    to the run's ``summary_overrides`` (``PATCH /runs/{id}`` with ``summary``),
+    and an override wins over a metric of the same key when read. Setting a key
+    to ``None`` or deleting it removes the override."""
 
     def __init__(self, run: "Run"):
         self._run = run
@@ -76,7 +79,7 @@ class Summary(MutableMapping):
 
     def __delitem__(self, key: str) -> None:
         del self._overrides[key]
-        self._run._send_config({"_summary": dict(self._overrides)})
+        self._run._send_summary({key: None})
 
     def __iter__(self):
         return iter({**self._run._last, **self._overrides})
@@ -85,9 +88,32 @@ class Summary(MutableMapping):
         return len({**self._run._last, **self._overrides})
 
     def update(self, other: Any = (), /, **kw: Any) -> None:  # type: ignore[override]
-        changes = dict(other, **kw)
-        self._overrides.update(changes)
-        self._run._send_config({"_summary": dict(self._overrides)})
+        changes = {k: _summary_value(v) for k, v in dict(other, **kw).items()}
+        changes = self._run._send_summary(changes)
+        for k, v in changes.items():
+            if v is None:
+                self._overrides.pop(k, None)
+            else:
+                self._overrides[k] = v
 
     def __repr__(self) -> str:
         return f"Summary({dict(self)!r})"
+
+
+def _summary_value(v: Any) -> Any:
+    """numpy/torch scalars become numbers; NaN and ±Infinity become the strings
+    metric values use, since JSON has no form for them."""
+    if v is None or isinstance(v, (str, int, dict, list)):
+        return v
+    if not isinstance(v, float):
+        try:
+            return operator.index(v)  # numpy and torch integers
+        except Exception:
+            pass
+        try:
+            v = float(v)
+        except Exception:
+            return v  # not a number: the JSON check reports it
+    if not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+    return float(v)

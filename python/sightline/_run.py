@@ -189,6 +189,24 @@ class Run:
             return self._report(f"config change not sent, not JSON: {e}")
         self._pipe.add_op("config", {"config": changes})
 
+    def _send_summary(self, changes: Dict[str, Any]) -> Dict[str, Any]:
+        """Queues summary overrides as a run PATCH (journaled like config, so
+        ``sync`` sends them too); returns the changes it accepted."""
+        ok: Dict[str, Any] = {}
+        for key, v in changes.items():
+            if not isinstance(key, str) or not _KEY_RE.match(key) or key != key.strip():
+                self._report(f"summary key {key!r} is not valid (1…256 of A-Z a-z 0-9 _ . / - space); not set")
+                continue
+            try:
+                json.dumps(v, allow_nan=False)
+            except (TypeError, ValueError) as e:
+                self._report(f"summary[{key!r}] not set, not JSON: {e}")
+                continue
+            ok[key] = v
+        if ok and self._pipe is not None and not self._finished:
+            self._pipe.add_op("config", {"summary": ok})
+        return ok
+
     # ---- artifacts ----
 
     def log_artifact(self, path: str, name: str, type: str = "dataset", aliases: Optional[List[str]] = None,

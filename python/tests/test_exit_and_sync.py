@@ -162,12 +162,14 @@ def test_offline_run_synced_twice_is_not_doubled(api, env, project):
         run.log({"a": i})
     print("an offline line")
     run.config["late"] = True
+    run.summary["best_a"] = N - 1
     run.finish()
     assert run.id is None and api.runs(project) == []
     first = cli("sync", env=env)
     assert first.returncode == 0, first.stderr
     [stored] = api.runs(project)
     assert stored["status"] == "finished" and stored["config"] == {"seed": 1, "late": True}
+    assert stored["summary_overrides"] == {"best_a": N - 1}
     assert api.counts(stored["id"]) == {"a": N}
     second = cli("sync", env=env)
     assert "0 operations sent" in second.stdout, second.stdout

@@ -22,15 +22,20 @@ def test_log_config_summary_round_trip(api, env, project):
     run.config["batch_size"] = 64
     run.config.update({"epochs": 3})
     run.summary["best_acc"] = 0.99
+    run.summary.update({"acc": 1.0, "dropped": "soon", "bad key!": 1})
+    del run.summary["dropped"]
     assert run.summary["train/loss"] == pytest.approx(1 / 2500)
+    assert run.summary["acc"] == 1.0  # an override wins over the metric's last value
     run.finish()
-    assert run.errors == []
+    assert len(run.errors) == 1 and "'bad key!'" in run.errors[0]  # refused here, not by the server
 
     stored = api.run(run.id)
     assert stored["status"] == "finished" and stored["name"] == "e2e" and stored["tags"] == ["t1"]
     assert stored["config"]["lr"] == 0.01 and stored["config"]["opt"] == {"name": "adam"}
     assert stored["config"]["batch_size"] == 64 and stored["config"]["epochs"] == 3
-    assert stored["config"]["_summary"] == {"best_acc": 0.99}
+    assert "_summary" not in stored["config"]
+    assert stored["summary_overrides"] == {"best_acc": 0.99, "acc": 1.0}
+    assert stored["summary"]["acc"]["last"] == pytest.approx(2499 / 2500)
     assert stored["host"] and stored["system"]["python"]
     assert stored["summary"]["train/loss"]["count"] == 2500
     assert stored["summary"]["train/loss"]["last"] == pytest.approx(1 / 2500)

@@ -42,7 +42,7 @@ def test_unchanged_wandb_script_runs_on_the_shim(api, env, project, tmp_path):
     [run] = api.runs(project)
     assert run["name"] == "shimmed" and run["status"] == "finished"
     assert run["config"]["lr"] == 0.001 and run["config"]["batch_size"] == 16 and run["config"]["optimizer"] == "sgd"
-    assert run["config"]["_summary"] == {"best_val": 0.7}
+    assert run["summary_overrides"] == {"best_val": 0.7} and "_summary" not in run["config"]
     counts = api.counts(run["id"])
     assert {k: counts[k] for k in ("train/loss", "val/acc", "eval/loss")} == {"train/loss": 300, "val/acc": 3, "eval/loss": 3}
     points = api.points(run["id"])
