@@ -5,6 +5,7 @@ import { Editable } from "./editable";
 
 export function RunOverview({ run, metrics, patch }: { run: Run; metrics: MetricInfo[]; patch: (b: Partial<Pick<Run, "notes" | "tags">>) => Promise<void> }) {
   const keys = [...configKeys(run.config)].sort();
+  const overrides = Object.entries(run.summary_overrides ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const git = run.git ?? {};
   return (
     <div class="overview">
@@ -62,9 +63,26 @@ export function RunOverview({ run, metrics, patch }: { run: Run; metrics: Metric
       </div>
       <div class="card">
         <h2>Summary</h2>
-        {metrics.length === 0 ? (
-          <p class="muted">No metrics yet.</p>
-        ) : (
+        {metrics.length === 0 && overrides.length === 0 && <p class="muted">No metrics yet.</p>}
+        {overrides.length > 0 && (
+          <table class="grid compact" data-testid="summary-overrides">
+            <thead>
+              <tr>
+                <th>set by the run</th>
+                <th class="num">value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overrides.map(([k, v]) => (
+                <tr>
+                  <th>{k}</th>
+                  <td class="num">{fmtValue(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {metrics.length > 0 && (
           <table class="grid compact" data-testid="summary">
             <thead>
               <tr>

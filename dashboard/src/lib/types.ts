@@ -32,6 +32,7 @@ export type Run = {
   host: string | null;
   system: Record<string, unknown> | null;
   summary: Record<string, Summary>;
+  summary_overrides?: Record<string, unknown>;
   exit_code: number | null;
   created_at: string;
   updated_at: string;
