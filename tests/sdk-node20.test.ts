@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { init } from "../sdk/index.ts";
 import { api, stack, uniq } from "./helpers/api";
 import { makeKey, makeProject, makeTeam, type Team } from "./helpers/harness";
+import { allPoints } from "./metrics-helpers";
 
 // The SDK and the `sightline` command as a newcomer meets them: Node 20 (no
 // TypeScript stripping), the built files in sdk/dist, the READMEs' snippets
@@ -66,18 +67,6 @@ async function sourcesNewerThanBuild(): Promise<string[]> {
   return stale;
 }
 
-async function readPoints(team: Team, runId: string, key: string): Promise<{ step: number; value: number }[]> {
-  const out: { step: number; value: number }[] = [];
-  for (let cursor: number | null | undefined; cursor !== null; ) {
-    const q = `key=${encodeURIComponent(key)}&limit=10000${cursor === undefined ? "" : `&cursor=${cursor}`}`;
-    const res = await api("GET", `/api/v1/runs/${runId}/metrics/points?${q}`, { creds: team.creds });
-    expect(res.status, res.text).toBe(200);
-    out.push(...res.body.points);
-    cursor = res.body.next_cursor;
-  }
-  return out;
-}
-
 // The snippets end with console.log(run.url). The SDK reports refused
 // batches on stderr without failing the script, so stderr must be empty.
 function runIdFrom(out: Outcome): string {
@@ -127,7 +116,7 @@ describe("the SDK on Node 20, as the READMEs show it", () => {
     const run = await api("GET", `/api/v1/runs/${runId}`, { creds: team.creds });
     expect(run.status, run.text).toBe(200);
     expect(run.body.run).toMatchObject({ status: "finished", config: { lr: 0.01 } });
-    const points = await readPoints(team, runId, "loss");
+    const points = await allPoints(team, runId, "loss");
     expect(points.map((p) => p.step)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(points.every((p) => p.value === 1 / (p.step + 1))).toBe(true);
   });
@@ -145,7 +134,7 @@ describe("the SDK on Node 20, as the READMEs show it", () => {
       config: { lr: 0.01, optimizer: "adam", epochs: 10 },
     });
     for (const k of ["loss", "acc", "train/lr"]) {
-      const points = await readPoints(team, runId, k);
+      const points = await allPoints(team, runId, k);
       expect(points, k).toHaveLength(10_000);
       expect(points.at(-1)!.step, k).toBe(9_999);
     }

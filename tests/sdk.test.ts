@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeValue, init, SightlineError, type InitOptions } from "../sdk/index.ts";
 import { api, stack } from "./helpers/api";
 import { makeProject, makeTeam, type Team } from "./helpers/harness";
+import { allPoints } from "./metrics-helpers";
 
 // The SDK against the real Worker, Postgres and contract (docs/api/tracking.md).
 // Its retry logic is tested against a misbehaving server in sdk-retry.test.ts.
@@ -15,19 +16,7 @@ const opts = (team: Team, project: string, extra: Partial<InitOptions> = {}): In
   ...extra,
 });
 
-type Point = { step: number; value: number | string; timestamp: number };
-
-async function readPoints(team: Team, runId: string, key: string): Promise<Point[]> {
-  const out: Point[] = [];
-  for (let cursor: number | null | undefined; cursor !== null; ) {
-    const q = `key=${encodeURIComponent(key)}&limit=10000${cursor === undefined ? "" : `&cursor=${cursor}`}`;
-    const res = await api("GET", `/api/v1/runs/${runId}/metrics/points?${q}`, { creds: team.creds });
-    expect(res.status, res.text).toBe(200);
-    out.push(...res.body.points);
-    cursor = res.body.next_cursor;
-  }
-  return out;
-}
+type Point = Awaited<ReturnType<typeof allPoints>>[number];
 
 const wire = (v: number) => (Number.isFinite(v) ? v : String(v));
 
@@ -57,7 +46,7 @@ describe("SDK end to end", () => {
     const got = await api("GET", `/api/v1/runs/${run.id}`, { creds: team.creds });
     expect(got.status, got.text).toBe(200);
     for (const k of keys) {
-      const points = await readPoints(team, run.id, k);
+      const points = await allPoints(team, run.id, k);
       expect(points).toEqual(expected.get(k));
       // The summary: last at the highest step, min/max over non-NaN values.
       const values = points.map((p) => decodeValue(p.value)).filter((v) => !Number.isNaN(v));
@@ -104,7 +93,7 @@ describe("SDK end to end", () => {
       ["epoch 2", "stdout"],
       ["warning: slow", "stderr"],
     ]);
-    const points = await readPoints(team, run.id, "loss");
+    const points = await allPoints(team, run.id, "loss");
     expect(points.map((p) => [p.step, p.value])).toEqual([
       [0, 1],
       [1, 0.5],
