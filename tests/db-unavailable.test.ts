@@ -55,6 +55,19 @@ async function holdRunLock(runId: string) {
   };
 }
 
+// Sends a request that blocks on the run's row lock, kills the Worker's backend
+// while it waits, and returns the request's answer.
+async function killedWhileWaiting<T>(runId: string, send: () => Promise<T>): Promise<T> {
+  const lock = await holdRunLock(runId);
+  const pending = send();
+  try {
+    await lock.terminate(await lock.waiter());
+  } finally {
+    await lock.release();
+  }
+  return pending;
+}
+
 const series = (from: number, n: number) => ({
   loss: { steps: Array.from({ length: n }, (_, i) => from + i), values: Array.from({ length: n }, (_, i) => (from + i) / 7) },
 });
@@ -79,14 +92,7 @@ describe("a backend killed mid-request", () => {
     const run = await newRun(team);
     expect(await ingestOk(team, run, 1, series(0, 300))).toEqual({ accepted: 300, duplicate: false });
 
-    const lock = await holdRunLock(run);
-    const pending = ingest(team, run, { seq: 2, metrics: series(300, 500) });
-    try {
-      await lock.terminate(await lock.waiter());
-    } finally {
-      await lock.release();
-    }
-    const res = await pending;
+    const res = await killedWhileWaiting(run, () => ingest(team, run, { seq: 2, metrics: series(300, 500) }));
     expectError(res, 503, "unavailable");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(res.body.error.message).toMatch(/database/i);
@@ -105,15 +111,8 @@ describe("a backend killed mid-request", () => {
 
   test("a single statement outside a transaction is a 503 too, and the same request then succeeds", async () => {
     const run = await newRun(team);
-    const lock = await holdRunLock(run);
     // Renaming the run takes its row lock, outside any explicit transaction.
-    const pending = api("PATCH", `/api/v1/runs/${run}`, { creds: team.creds, json: { name: "renamed" } });
-    try {
-      await lock.terminate(await lock.waiter());
-    } finally {
-      await lock.release();
-    }
-    const res = await pending;
+    const res = await killedWhileWaiting(run, () => api("PATCH", `/api/v1/runs/${run}`, { creds: team.creds, json: { name: "renamed" } }));
     expectError(res, 503, "unavailable");
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
     const again = await api("PATCH", `/api/v1/runs/${run}`, { creds: team.creds, json: { name: "renamed" } });
