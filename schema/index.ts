@@ -9,3 +9,4 @@ export * from "./tables/runs";
 export * from "./tables/artifacts";
 export * from "./tables/logs";
 export * from "./tables/metrics";
+export * from "./tables/mlflow";

@@ -53,7 +53,7 @@ describe.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (
     for (const [name, token] of Object.entries(forged)) {
       const res = await send({ token });
       expect(res.status, `${name}: ${res.text}`).toBe(401);
-      expect(res.body.error.code).toBe("unauthenticated");
+      expectError(res, 401, "unauthenticated");
     }
   });
 

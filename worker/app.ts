@@ -14,6 +14,9 @@ import { authRouter } from "./routes/auth";
 import { healthRouter } from "./routes/health";
 import { logsRouter } from "./routes/logs";
 import { membersRouter } from "./routes/members";
+import { mlflowRouter } from "./routes/mlflow";
+import { isMlflowPath, mlflowError } from "./routes/mlflow/lib/errors";
+import { mlflowArtifactsRouter } from "./routes/mlflow-artifacts";
 import { metricsRouter } from "./routes/metrics";
 import { projectsRouter } from "./routes/projects";
 import { runsRouter } from "./routes/runs";
@@ -39,9 +42,17 @@ const bodyLimits: [RegExp, number][] = [
   [/^\/api\/v1\/runs\/[^/]+\/metrics$/, 4 * 1024 * 1024],
   // Artifact manifests: up to 1,000 files of paths up to 1,024 characters.
   [/^\/api\/v1\/(projects\/[^/]+\/artifacts\/[^/]+\/versions(\/[^/]+\/commit)?|runs\/[^/]+\/files(\/commit)?)$/, 2 * 1024 * 1024],
+  // MLflow log-batch: 1,000 metrics, 100 params of 6,000 characters, 100 tags of 8,000, as protobuf JSON.
+  [/^\/api\/2\.0\/mlflow\/runs\/log-batch$/, 4 * 1024 * 1024],
+  // MLflow multipart-upload completion lists up to 10,000 parts.
+  [/^\/api\/2\.0\/mlflow-artifacts\/mpu\//, 2 * 1024 * 1024],
 ];
+// Bodies that are bytes, not JSON: the proxied artifact upload streams its
+// body to the object store and counts it there (routes/mlflow-artifacts).
+const rawBodies = [/^\/api\/2\.0\/mlflow-artifacts\/artifacts\//];
 const DEFAULT_BODY_LIMIT = 256 * 1024;
-const bodyLimitFor = (path: string) => bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT;
+const bodyLimitFor = (path: string) =>
+  rawBodies.some((re) => re.test(path)) ? null : (bodyLimits.find(([re]) => re.test(path))?.[1] ?? DEFAULT_BODY_LIMIT);
 
 // No identifier, name or filter in Sightline contains NUL; Postgres cannot store
 // one, so such a URL is refused before any handler sees it.
@@ -74,6 +85,8 @@ export function createApp() {
   app.route("/api/v1", metricsRouter);
   app.route("/api/v1", logsRouter);
   app.route("/api/v1", artifactsRouter);
+  app.route("/api/2.0/mlflow", mlflowRouter);
+  app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
@@ -96,16 +109,23 @@ export function createApp() {
   });
 
   app.notFound((c) => {
-    const err = new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
-    return c.json(errorBody(err, c.get("requestId") ?? ""), 404);
+    const path = new URL(c.req.url).pathname;
+    const message = `no route for ${c.req.method} ${path}`;
+    if (isMlflowPath(path)) return c.json({ error_code: "ENDPOINT_NOT_FOUND", message }, 404);
+    return c.json(errorBody(new ApiError("not_found", message), c.get("requestId") ?? ""), 404);
   });
 
   app.onError((err, c) => {
     const rid = c.get("requestId") ?? "";
+    const mlflow = isMlflowPath(c.req.path);
     const reply = (e: ApiError) => {
       // Unavailable is transient (a lost database connection, a serialization
       // conflict): clients that honour Retry-After come back in a second.
-      if (e.code === "unavailable") c.header("Retry-After", "1");
+      if (e.code === "unavailable" && !c.res.headers.has("Retry-After")) c.header("Retry-After", "1");
+      if (mlflow) {
+        const m = mlflowError(e);
+        return c.json(m.body, m.status as 400);
+      }
       return c.json(errorBody(e, rid), e.status);
     };
     if (err instanceof ApiError) return reply(err);
@@ -125,7 +145,7 @@ export function createApp() {
     const mapped = fromPostgresError(err);
     if (mapped) return reply(mapped);
     console.error(JSON.stringify({ request_id: rid, error: String(err), stack: (err as Error).stack }));
-    return c.json(errorBody(new ApiError("internal", "internal error; quote the request id if you report it"), rid), 500);
+    return reply(new ApiError("internal", `internal error; quote the request id ${rid} if you report it`));
   });
 
   return app;

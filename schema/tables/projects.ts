@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 
 export const projects = pgTable(
@@ -10,6 +10,11 @@ export const projects = pgTable(
     id: text("id").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    // Key-value tags (MLflow's experiment tags).
+    tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
+    // Set when deleted through MLflow's API (its experiments are soft-deleted
+    // and restorable); native lists leave such projects out.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -26,6 +26,10 @@ export const runs = pgTable(
     status: text("status", { enum: runStatuses }).notNull().default("running"),
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    // Key-value tags (MLflow's run tags); the labels above are W&B-style tags.
+    kvTags: jsonb("kv_tags").$type<Record<string, string>>().notNull().default({}),
+    // The run this one is nested under (MLflow's mlflow.parentRunId).
+    parentId: text("parent_id"),
     notes: text("notes").notNull().default(""),
     git: jsonb("git").$type<{ commit?: string; branch?: string; dirty?: boolean; remote?: string }>(),
     host: text("host"),
@@ -41,6 +45,8 @@ export const runs = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    // Soft delete (MLflow's lifecycle_stage "deleted"): restorable; native lists leave such runs out.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.id] }),

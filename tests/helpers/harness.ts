@@ -46,8 +46,25 @@ export async function makeProject(team: Team, name = `p-${uniq()}`) {
   return res.body.project as { id: string; name: string };
 }
 
+// MLflow's routes answer {error_code, message}; the native code each maps from
+// (worker/routes/mlflow/lib/errors.ts), so one table of expectations serves both.
+const fromMlflow: Record<string, string> = {
+  RESOURCE_DOES_NOT_EXIST: "not_found",
+  ENDPOINT_NOT_FOUND: "not_found",
+  UNAUTHENTICATED: "unauthenticated",
+  PERMISSION_DENIED: "permission_denied",
+  INVALID_PARAMETER_VALUE: "invalid_argument",
+  RESOURCE_ALREADY_EXISTS: "conflict",
+  REQUEST_LIMIT_EXCEEDED: "rate_limited",
+};
+
 export function expectError(res: { status: number; body: any; text: string }, status: number, code?: string) {
   expect(res.status, res.text).toBe(status);
+  if (typeof res.body?.error_code === "string") {
+    expect(res.body.message, res.text).toBeTypeOf("string");
+    if (code) expect(fromMlflow[res.body.error_code] ?? res.body.error_code, res.text).toBe(code);
+    return;
+  }
   expect(res.body?.error?.request_id, res.text).toBeTypeOf("string");
   expect(res.body?.error?.message, res.text).toBeTypeOf("string");
   if (code) expect(res.body.error.code, res.text).toBe(code);

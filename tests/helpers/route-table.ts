@@ -27,6 +27,8 @@ export type RouteCase = {
   owned?: boolean;
   params?: (f: Fixture) => Record<string, string>;
   body?: (f: Fixture) => unknown;
+  // Query string (MLflow's GET routes name their resource here, not in the path).
+  query?: (f: Fixture) => Record<string, string>;
   // Routes that only a session (not a key) may use.
   sessionOnly?: boolean;
 };
@@ -49,9 +51,12 @@ export const routeTable: RouteCase[] = areas.flatMap((a) => a.routes);
 
 export function fillPath(rc: RouteCase, f: Fixture): string {
   const params = rc.params?.(f) ?? {};
-  return rc.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+  const path = rc.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined) throw new Error(`route table: no value for {${name}} in ${rc.path}`);
-    return encodeURIComponent(v);
+    // MLflow's artifact paths keep their slashes.
+    return name === "path" ? v.split("/").map(encodeURIComponent).join("/") : encodeURIComponent(v);
   });
+  const query = rc.query?.(f);
+  return query ? `${path}?${new URLSearchParams(query)}` : path;
 }

@@ -2,8 +2,24 @@ import type { Area } from "../route-table";
 import { artifactsArea } from "./artifacts";
 import { logsArea } from "./logs";
 import { metricsArea } from "./metrics";
+import { mlflowArtifactArea } from "./mlflow-artifacts";
+import { mlflowExperimentsArea } from "./mlflow-experiments";
+import { mlflowRegistryArea } from "./mlflow-registry";
+import { mlflowRunsArea } from "./mlflow-runs";
+import { mlflowSearchArea } from "./mlflow-search";
 import { platform } from "./platform";
 import { runsArea } from "./runs";
 
 // One line per area of the API; a new area adds its file and its line here.
-export const areas: Area[] = [platform, artifactsArea, runsArea, logsArea, metricsArea];
+export const areas: Area[] = [
+  platform,
+  artifactsArea,
+  runsArea,
+  logsArea,
+  metricsArea,
+  mlflowExperimentsArea,
+  mlflowRunsArea,
+  mlflowSearchArea,
+  mlflowArtifactArea,
+  mlflowRegistryArea,
+];

@@ -1,0 +1,7 @@
+import type { Area, RouteCase } from "../route-table";
+
+// MLflow routes (runs) for the security loop. Their resources are named in the
+// body (POST) or query string (GET), so "owned" rows give body/query from the fixture.
+export const mlflowRunsRoutes: RouteCase[] = [];
+
+export const mlflowRunsArea: Area = { routes: mlflowRunsRoutes };

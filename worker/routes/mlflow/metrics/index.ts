@@ -1,0 +1,4 @@
+import { newRouter } from "../../../lib/router";
+
+// MLflow metric history: /api/2.0/mlflow/metrics/*
+export const mlflowMetricsRouter = newRouter();
