@@ -1,12 +1,18 @@
 import { useState } from "preact/hooks";
 import { configKeys, configAt, fmtDate, fmtDuration, fmtNum, fmtValue } from "../lib/format";
+import { runUser, SOURCE_NAME_TAG, SOURCE_TYPE_TAG } from "../lib/mlflow-tags";
 import type { MetricInfo, Run } from "../lib/types";
 import { Editable } from "./editable";
+import { RunDatasets } from "./run-datasets";
+import { ChildRuns } from "./run-family";
+import { RunTags } from "./run-tags";
 
 export function RunOverview({ run, metrics, patch }: { run: Run; metrics: MetricInfo[]; patch: (b: Partial<Pick<Run, "notes" | "tags">>) => Promise<void> }) {
   const keys = [...configKeys(run.config)].sort();
   const overrides = Object.entries(run.summary_overrides ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const git = run.git ?? {};
+  const user = runUser(run);
+  const source = run.kv_tags?.[SOURCE_NAME_TAG];
   return (
     <div class="overview">
       <div class="card">
@@ -29,6 +35,20 @@ export function RunOverview({ run, metrics, patch }: { run: Run; metrics: Metric
           <dd>{fmtDate(run.finished_at) || "—"}</dd>
           <dt>Duration</dt>
           <dd>{fmtDuration(run.duration_ms) || "—"}</dd>
+          {user && (
+            <>
+              <dt>User</dt>
+              <dd data-testid="run-user">{user}</dd>
+            </>
+          )}
+          {source && (
+            <>
+              <dt>Source</dt>
+              <dd class="wrap">
+                <code>{source}</code> {run.kv_tags?.[SOURCE_TYPE_TAG] && <span class="muted small">{run.kv_tags[SOURCE_TYPE_TAG]}</span>}
+              </dd>
+            </>
+          )}
           <dt>Host</dt>
           <dd>{run.host ?? "—"}</dd>
           <dt>Git</dt>
@@ -107,6 +127,9 @@ export function RunOverview({ run, metrics, patch }: { run: Run; metrics: Metric
           </table>
         )}
       </div>
+      <RunTags run={run} />
+      <RunDatasets runId={run.id} />
+      <ChildRuns run={run} />
       {run.system && Object.keys(run.system).length > 0 && (
         <div class="card">
           <h2>System</h2>

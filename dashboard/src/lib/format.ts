@@ -55,11 +55,17 @@ export function fmtDate(iso: string | null | undefined): string {
 }
 
 // A dotted path into nested config, as the API's `config.<key>` filter reads it.
+// A key that itself holds dots (MLflow params like "optimizer.lr" are flat)
+// is found too: the rest of the path is tried as one key before descending.
 export function configAt(config: Record<string, unknown> | null | undefined, path: string): unknown {
   let cur: unknown = config;
-  for (const part of path.split(".")) {
+  const parts = path.split(".");
+  for (let i = 0; i < parts.length; i++) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+    const obj = cur as Record<string, unknown>;
+    const rest = parts.slice(i).join(".");
+    if (i < parts.length - 1 && Object.hasOwn(obj, rest)) return obj[rest];
+    cur = obj[parts[i]!];
   }
   return cur;
 }

@@ -39,6 +39,21 @@ export type Run = {
   heartbeat_at: string | null;
   finished_at: string | null;
   duration_ms: number | null;
+  // Key-value tags (MLflow's run tags, system ones included), the run this one
+  // is nested under, and MLflow's soft delete. Older servers leave them out.
+  kv_tags?: Record<string, string>;
+  parent_id?: string | null;
+  deleted_at?: string | null;
+};
+export type RunDataset = {
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+  tags: Record<string, string>;
+  created_at: string;
 };
 export type MetricInfo = { key: string; count: number; min_step: number; max_step: number; last: Num; min: Num | null; max: Num | null };
 export type Bucket = { x0: number; x1: number; min: Num | null; max: Num | null; last: Num; count: number; last_x: number };

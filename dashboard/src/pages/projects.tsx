@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { api, get } from "../lib/api";
 import { fmtDate } from "../lib/format";
+import { projectHref } from "../lib/mlflow-tags";
 import { navigate } from "../lib/router";
 import type { Project } from "../lib/types";
 import { useAsync } from "../lib/use-async";
@@ -63,7 +64,7 @@ export function ProjectsPage() {
             {projects.data.map((p) => (
               <tr>
                 <td>
-                  <a href={`/projects/${encodeURIComponent(p.name)}`}>{p.name}</a>
+                  <a href={projectHref(p)}>{p.name}</a>
                 </td>
                 <td class="muted">{p.description}</td>
                 <td class="muted">{fmtDate(p.created_at)}</td>

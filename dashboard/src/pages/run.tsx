@@ -3,12 +3,14 @@ import { ChartGrid } from "../components/chart-grid";
 import { Editable } from "../components/editable";
 import { FilesTab } from "../components/files-tab";
 import { LogViewer } from "../components/log-viewer";
+import { ParentLink } from "../components/run-family";
 import { RunOverview } from "../components/run-overview";
 import { ErrorBox, Loading, StatusBadge } from "../components/states";
 import { api, get } from "../lib/api";
-import { colorOf, fmtAgo, fmtDuration } from "../lib/format";
+import { colorOf, fmtAgo, fmtDate, fmtDuration } from "../lib/format";
+import { parentOf, projectHref, runUser } from "../lib/mlflow-tags";
 import { setQuery, useLocation } from "../lib/router";
-import type { MetricInfo, Run } from "../lib/types";
+import type { MetricInfo, Project, Run } from "../lib/types";
 import { useAsync, useInterval } from "../lib/use-async";
 
 const TABS = ["charts", "overview", "logs", "files"] as const;
@@ -20,6 +22,9 @@ export function RunPage({ runId }: { runId: string }) {
   const tab = (TABS.includes(loc.query.get("tab") as Tab) ? loc.query.get("tab") : "charts") as Tab;
   const run = useAsync((s) => get<{ run: Run }>(`/runs/${runId}`, s).then((r) => r.run), [runId]);
   const metrics = useAsync((s) => get<{ metrics: MetricInfo[] }>(`/runs/${runId}/metrics`, s).then((r) => r.metrics), [runId]);
+  // The project's name for the breadcrumb; the run holds only its id.
+  const projectId = run.data?.project_id;
+  const project = useAsync((s) => (projectId ? get<{ project: Project }>(`/projects/${projectId}`, s).then((r) => r.project) : Promise.resolve(undefined)), [projectId]);
   const [now, setNow] = useState(Date.now());
   const live = run.data?.status === "running";
 
@@ -48,12 +53,19 @@ export function RunPage({ runId }: { runId: string }) {
   const keys = (metrics.data ?? []).map((m) => m.key).sort();
   const maxSteps = new Map((metrics.data ?? []).map((m) => [m.key, m.max_step]));
   const beat = r.heartbeat_at ? now - Date.parse(r.heartbeat_at) : Infinity;
+  const user = runUser(r);
 
   return (
     <section class="page run-page">
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={`/projects/${r.project_id}`}>Runs</a> / <span>{r.name}</span>
+        <a href={project.data ? projectHref(project.data) : `/projects/${r.project_id}`}>{project.data?.name ?? "Runs"}</a> / <span>{r.name}</span>
       </nav>
+      {r.deleted_at && (
+        <div class="notice warn" role="alert" data-testid="deleted-banner">
+          <strong>Deleted</strong> {fmtDate(r.deleted_at)} (restorable through MLflow). It is left out of run lists; restore it with{" "}
+          <code>mlflow.tracking.MlflowClient().restore_run("{r.id}")</code>.
+        </div>
+      )}
       <div class="page-head">
         <h1 class="run-name">
           <Editable value={r.name} label="run name" placeholder="name" onSave={(name) => patch({ name })} />
@@ -67,6 +79,16 @@ export function RunPage({ runId }: { runId: string }) {
         <span class="muted">{fmtDuration(live ? now - Date.parse(r.created_at) : r.duration_ms)}</span>
         <span class="muted small">{r.id}</span>
       </div>
+      {(user || parentOf(r)) && (
+        <div class="run-meta">
+          {user && (
+            <span class="muted" data-testid="run-by">
+              by <strong>{user}</strong>
+            </span>
+          )}
+          <ParentLink run={r} />
+        </div>
+      )}
       <div class="tabs" role="tablist">
         {TABS.map((t, i) => (
           <button role="tab" aria-selected={tab === t} class={tab === t ? "on" : ""} onClick={() => setQuery({ tab: t === "charts" ? null : t })} title={`Key ${i + 1}`}>

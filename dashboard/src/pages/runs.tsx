@@ -2,10 +2,12 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ColumnPicker } from "../components/column-picker";
 import { RunsTable, type Row } from "../components/runs-table";
 import { Empty, ErrorBox, Loading } from "../components/states";
+import { get } from "../lib/api";
 import { configAt, configKeys, fmtValue } from "../lib/format";
 import { parseFilter } from "../lib/filter";
 import { navigate, setQuery, useLocation } from "../lib/router";
-import type { Run } from "../lib/types";
+import type { Project, Run } from "../lib/types";
+import { useAsync } from "../lib/use-async";
 import { useRuns } from "../lib/use-runs";
 
 const STATUSES = ["running", "finished", "failed", "crashed", "killed"];
@@ -27,6 +29,13 @@ export function RunsPage({ project }: { project: string }) {
   const parsed = useMemo(() => parseFilter(text), [text]);
   const q = useMemo(() => ({ ...parsed, status: [...new Set([...parsed.status, ...statusChips])] }), [parsed, statusChips.join()]);
   const state = useRuns(project, q, orderBy, tick);
+  // Projects whose names are not URL-safe are opened by id: show the name.
+  const byId = project.startsWith("prj_");
+  const info = useAsync((s) => (byId ? get<{ project: Project }>(`/projects/${project}`, s).then((r) => r.project.name) : Promise.resolve(project)), [project]);
+  const title = info.data ?? (byId ? "" : project);
+  useEffect(() => {
+    if (title) document.title = `${title} · Sightline`;
+  }, [title]);
 
   // Keys for the column picker and group-by come from the runs loaded so far.
   const runs = state?.runs ?? [];
@@ -64,7 +73,7 @@ export function RunsPage({ project }: { project: string }) {
   return (
     <section class="page runs-page">
       <div class="page-head">
-        <h1>{project}</h1>
+        <h1>{title}</h1>
         <span class="muted" data-testid="run-count">
           {state ? `${runs.length.toLocaleString()}${state.done ? "" : "+"} run${runs.length === 1 ? "" : "s"}` : ""}
           {state && !state.done && <span class="spinner inline" aria-label="loading more" />}
@@ -126,7 +135,7 @@ export function RunsPage({ project }: { project: string }) {
         ) : (
           <Empty title="No runs in this project yet">
             <p>Start one from your training code; it shows up here as soon as it starts.</p>
-            <pre class="code">{`import sightline\nrun = sightline.init(project="${project}", config={"lr": 0.01})\nfor step in range(100):\n    run.log({"loss": 1 / (step + 1)}, step=step)\nrun.finish()`}</pre>
+            <pre class="code">{`import sightline\nrun = sightline.init(project=${JSON.stringify(title || project)}, config={"lr": 0.01})\nfor step in range(100):\n    run.log({"loss": 1 / (step + 1)}, step=step)\nrun.finish()`}</pre>
           </Empty>
         )
       ) : (

@@ -15,6 +15,7 @@ export const runRoutes: RouteCase[] = [
     params: (f) => ({ run: f.runId }),
     body: () => ({ status: "finished" }),
   },
+  { method: "GET", path: "/api/v1/runs/{run}/datasets", scope: "read", owned: true, params: (f) => ({ run: f.runId }) },
   { method: "DELETE", path: "/api/v1/runs/{run}", scope: "write", owned: true, params: (f) => ({ run: f.runId }) },
 ];
 

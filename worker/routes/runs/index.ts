@@ -1,5 +1,6 @@
 import { newRouter } from "../../lib/router";
 import { createRunRoute } from "./create";
+import { runDatasetsRoute } from "./datasets";
 import { deleteRunRoute } from "./delete";
 import { finishRunRoute } from "./finish";
 import { getRunRoute } from "./get";
@@ -16,3 +17,4 @@ runsRouter.route("/", updateRunRoute);
 runsRouter.route("/", heartbeatRunRoute);
 runsRouter.route("/", finishRunRoute);
 runsRouter.route("/", deleteRunRoute);
+runsRouter.route("/", runDatasetsRoute);
