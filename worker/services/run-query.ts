@@ -54,6 +54,11 @@ export function filterCondition(raw: string): SQL {
   if (!m) throw bad("filter", raw, "is not <field><op><value> with op one of = != < <= > >= ~");
   if (raw.includes("\u0000")) throw bad("filter", raw.replace(/\u0000/g, "\\u0000"), "must not contain NUL");
   const [, fieldText, op, value] = m as unknown as [string, string, string, string];
+  // Nested runs (MLflow's mlflow.parentRunId): parent_id=<run id> lists a run's children.
+  if (fieldText.trim() === "parent_id") {
+    if (op !== "=") throw bad("filter", raw, "compares parent_id only with =");
+    return sql`${runs.parentId} = ${value}`;
+  }
   const field = parseField(fieldText.trim(), "filter", raw);
   const target = field.kind === "name" ? sql`${runs.name}` : sql`(${jsonAt(field)} #>> '{}')`;
   if (op === "~") return sql`strpos(lower(${target}), lower(${value})) > 0`;
