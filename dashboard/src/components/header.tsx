@@ -45,7 +45,7 @@ export function Header({ path }: { path: string }) {
         <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
           <path d="M1 12 L5 6 L9 9 L15 2" stroke="currentColor" stroke-width="2" fill="none" />
         </svg>
-        Sightline
+        <span class="brand-text">Sightline</span>
       </a>
       <nav>
         {nav("/projects", "Projects")}
