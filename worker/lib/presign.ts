@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -23,6 +24,11 @@ export const GET_URL_TTL_SECONDS = 15 * 60;
 // The team prefix is part of every key, so a URL signed for one team's object
 // cannot be edited into another's: the path is signed, and it names the team.
 export const objectKey = (teamId: string, sha256: string) => `t/${teamId}/sha256/${sha256}`;
+
+// Bytes whose hash is not known yet (MLflow's proxied uploads) wait here until
+// they are hashed and copied to their objectKey. One constant prefix, so a
+// single bucket lifecycle rule can expire what a crashed request leaves.
+export const stagingKey = (teamId: string, nonce: string) => `staging/${teamId}/${nonce}`;
 
 export function requireStore(storage: () => Storage): Store {
   const s = storage();
@@ -115,4 +121,16 @@ export async function headSize(s: Store, key: string): Promise<number | null> {
 export async function deleteObject(s: Store, key: string): Promise<void> {
   const r = await signedFetch(s, "DELETE", new DeleteObjectCommand({ Bucket: s.bucket, Key: key }));
   if (r.status !== 204 && r.status !== 200 && r.status !== 404) throw storeError("DeleteObject", r);
+}
+
+// Server-side copy, so the bytes do not pass through the Worker again. The
+// copy source is a header, signed as one (a query parameter would not do).
+export async function copyObject(s: Store, from: string, to: string): Promise<void> {
+  const source = `${s.bucket}/${from}`;
+  const command = new CopyObjectCommand({ Bucket: s.bucket, Key: to, CopySource: source });
+  const url = await getSignedUrl(s.client, command, { expiresIn: 60, unhoistableHeaders: new Set(["x-amz-copy-source"]) });
+  const res = await fetch(url, { method: "PUT", headers: { "x-amz-copy-source": source } });
+  const text = await res.text();
+  // Like completion, a copy can fail late with 200 and an <Error> body.
+  if (res.status !== 200 || text.includes("<Error>")) throw storeError("CopyObject", { status: res.status, text });
 }

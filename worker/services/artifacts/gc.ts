@@ -4,7 +4,8 @@ import { abortMultipart, deleteObject, objectKey, type Store } from "../../lib/p
 import type { Storage } from "../../lib/storage";
 import { mapLimit } from "./objects";
 
-// An object untouched this long and named by no version or run file is garbage.
+// An object untouched this long and named by no version, run file or logged
+// model file is garbage.
 // Uploads touch their objects, so the grace must outlast any upload (URLs live 15 min).
 export const GC_GRACE_SECONDS = 3600;
 // Versions and run files announced but never committed are dropped after a day.
@@ -33,6 +34,7 @@ export async function collectArtifactGarbage(db: Db, storage: () => Storage) {
       where o.touched_at < now() - make_interval(secs => ${GC_GRACE_SECONDS})
         and not exists (select 1 from artifact_files f where f.team_id = o.team_id and f.sha256 = o.sha256)
         and not exists (select 1 from run_files r where r.team_id = o.team_id and r.sha256 = o.sha256)
+        and not exists (select 1 from logged_model_files m where m.team_id = o.team_id and m.sha256 = o.sha256)
       limit ${BATCH} for update of o skip locked`);
     const rows = found.rows as Candidate[];
     await mapLimit(rows, 8, (r) => removeObject(store, r));
