@@ -3,7 +3,8 @@
 // its own), then the figures of DESIGN.md beside their targets, each ingest
 // figure with the CPU every process spent per point, the machine's load and
 // its CPU model. Writes bench/out/latest.json, then the dashboard's and the
-// artifacts' figures to bench/out/{dashboard,artifacts}.json.
+// artifacts' figures to bench/out/{dashboard,artifacts}.json, the Python SDK's
+// and MLflow's to bench/out/{python,mlflow}.json.
 // BENCH_QUICK=1 runs a small version (to check the bench itself) and writes
 // bench/out/quick.json instead. BENCH_LOG=1 shows the Worker's log.
 // BENCH_DATABASE_URL (or DATABASE_URL) runs it on that Postgres server.
@@ -17,6 +18,7 @@ import { benchArtifacts } from "./artifacts.ts";
 import { compactionBacklog } from "./compaction.ts";
 import { cpuModel, printCpu } from "./cpu.ts";
 import { benchDashboard, printDashboard } from "./dashboard.ts";
+import { benchMlflow, describeMlflow } from "./mlflow.ts";
 import { benchPythonSdk, describePython } from "./python-sdk.ts";
 import { INGEST_KEYS, ingest, sdkIngest } from "./ingest.ts";
 import { bucketRead, compareRead } from "./reads.ts";
@@ -135,6 +137,11 @@ try {
   const py = await benchPythonSdk(stack.url, quick);
   for (const line of describePython(py)) log(`${line}; ${cpuModel}, load ${load()}`);
   writeFileSync(join(outDir, quick ? "python-quick.json" : "python.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...py }, null, 2)}\n`);
+
+  // MLflow figures (issue 9): log-batch beside native ingest, search_runs by the real client.
+  const mlf = await benchMlflow(api, quick, stack.relayPid);
+  for (const line of describeMlflow(mlf)) log(`${line}; ${cpuModel}, load ${load()}`);
+  writeFileSync(join(outDir, quick ? "mlflow-quick.json" : "mlflow.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...mlf }, null, 2)}\n`);
 
   // Issue 4 and 5 figures, each in a file of its own beside latest.json.
   if (!quick) {
