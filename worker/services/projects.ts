@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { projects } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
@@ -19,8 +19,14 @@ export async function getProjectInTeam(db: Db, teamId: string, ref: string): Pro
   return row;
 }
 
+// Projects soft-deleted through MLflow's API stay out of the native list (they
+// are restorable there, and their names stay taken).
 export async function listProjects(db: Db, teamId: string): Promise<Project[]> {
-  return db.select().from(projects).where(eq(projects.teamId, teamId)).orderBy(asc(projects.name));
+  return db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.teamId, teamId), isNull(projects.deletedAt)))
+    .orderBy(asc(projects.name));
 }
 
 export async function createProject(db: Db, teamId: string, input: { name: string; description?: string }): Promise<Project> {
