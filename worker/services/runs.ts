@@ -1,11 +1,11 @@
-import { and, arrayContains, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { projects, runs, type RunStatus } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { assertJsonObject, slugName } from "../lib/validation";
 import { ensureProject, getProjectInTeam, type Project } from "./projects";
-import { getRunInTeam, type Run } from "./run-lookup";
+import { getRunInTeam, inactiveRun, type Run } from "./run-lookup";
 import { afterCursor, decodeCursor, encodeCursor, filterCondition, orderClause, parseOrderBy, sortKeyText, type Cursor, type Sort } from "./run-query";
 import { runName } from "./run-names";
 
@@ -22,6 +22,10 @@ export type NewRun = {
   git?: { commit?: string | null; branch?: string | null; dirty?: boolean | null; remote?: string | null } | null;
   host?: string | null;
   system?: JsonObject | null;
+  // The MLflow door's extras: its start_time, key-value tags and parent link.
+  createdAt?: Date;
+  kvTags?: Record<string, string>;
+  parentId?: string | null;
 };
 
 // W&B's init(project=...) names a project that may not exist yet; an id must exist.
@@ -33,7 +37,10 @@ async function projectForCreate(db: Db, teamId: string, ref: string): Promise<Pr
 }
 
 export async function createRun(db: Db, teamId: string, projectRef: string, input: NewRun): Promise<Run> {
-  const project = await projectForCreate(db, teamId, projectRef);
+  return createRunInProject(db, teamId, await projectForCreate(db, teamId, projectRef), input);
+}
+
+export async function createRunInProject(db: Db, teamId: string, project: Project, input: NewRun & { id?: string }): Promise<Run> {
   // Generated names end in the run's ordinal in the project, as W&B's do.
   const name =
     input.name ??
@@ -42,7 +49,7 @@ export async function createRun(db: Db, teamId: string, projectRef: string, inpu
     .insert(runs)
     .values({
       teamId,
-      id: newId("run"),
+      id: input.id ?? newId("run"),
       projectId: project.id,
       name,
       config: input.config ?? {},
@@ -51,6 +58,9 @@ export async function createRun(db: Db, teamId: string, projectRef: string, inpu
       git: (input.git ?? null) as Run["git"],
       host: input.host ?? null,
       system: input.system ?? null,
+      kvTags: input.kvTags ?? {},
+      parentId: input.parentId ?? null,
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     })
     .returning();
   return row!;
@@ -142,6 +152,45 @@ export async function deleteRun(db: Db, teamId: string, runId: string): Promise<
   if (gone.length === 0) throw notFound("run");
 }
 
+// MLflow's delete is a soft delete: the run stays readable and restorable,
+// and native lists leave it out. Deleting twice is fine, as in MLflow.
+export async function setRunDeleted(db: Db, teamId: string, runId: string, deleted: boolean): Promise<void> {
+  const done = await db
+    .update(runs)
+    .set({ deletedAt: deleted ? sql`coalesce(${runs.deletedAt}, now())` : null, updatedAt: sql`now()` })
+    .where(inRun(teamId, runId))
+    .returning({ id: runs.id });
+  if (done.length === 0) throw notFound("run");
+}
+
+export type RunInfoPatch = { status?: RunStatus; endTime?: Date; name?: string };
+
+// MLflow's update-run: status, end time, name, on an active run. A terminal
+// status without an end time ends the run now (once); running again clears it.
+export async function updateRunInfo(db: Db, teamId: string, runId: string, patch: RunInfoPatch): Promise<Run> {
+  const terminal = patch.status !== undefined && patch.status !== "running";
+  const finishedAt =
+    patch.endTime !== undefined
+      ? { finishedAt: patch.endTime }
+      : patch.status === undefined
+        ? {}
+        : { finishedAt: terminal ? sql`coalesce(${runs.finishedAt}, now())` : null };
+  const [row] = await db
+    .update(runs)
+    .set({
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...finishedAt,
+      ...(patch.name ? { name: patch.name } : {}),
+      updatedAt: sql`now()`,
+      heartbeatAt: sql`now()`,
+    })
+    .where(and(inRun(teamId, runId), isNull(runs.deletedAt)))
+    .returning();
+  if (row) return row;
+  await getRunInTeam(db, teamId, runId);
+  throw inactiveRun(runId);
+}
+
 export type ListRunsQuery = {
   limit: number;
   cursor?: string;
@@ -161,7 +210,8 @@ export async function listRuns(db: Db, teamId: string, projectRef: string, q: Li
   const projectId = projectRef.startsWith("prj_")
     ? sql`${projectRef}`
     : sql`(select ${projects.id} from ${projects} where ${projects.teamId} = ${teamId} and ${projects.name} = ${projectRef})`;
-  where.push(eq(runs.teamId, teamId), sql`${runs.projectId} = ${projectId}`);
+  // Soft-deleted runs (MLflow's delete) are left out of native lists.
+  where.push(eq(runs.teamId, teamId), sql`${runs.projectId} = ${projectId}`, isNull(runs.deletedAt));
   if (q.status?.length) where.push(inArray(runs.status, q.status));
   if (q.tag?.length) where.push(arrayContains(runs.tags, q.tag));
   const rows = sort.nullable ? await listByJson(db, sort, where, cursor, q.limit) : await listByColumn(db, sort, where, cursor, q.limit);

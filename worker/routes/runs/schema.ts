@@ -93,6 +93,10 @@ export const runSchema = z
     status: z.enum(runStatuses),
     config: z.record(z.string(), z.unknown()),
     tags: z.array(z.string()),
+    // MLflow's key-value run tags; its mlflow.runName, mlflow.note.content,
+    // mlflow.source.git.commit and mlflow.parentRunId live in name, notes, git and parent_id.
+    kv_tags: z.record(z.string(), z.string()),
+    parent_id: z.string().nullable(),
     notes: z.string(),
     git: z.record(z.string(), z.unknown()).nullable(),
     host: z.string().nullable(),
@@ -104,6 +108,8 @@ export const runSchema = z
     updated_at: timestamp,
     heartbeat_at: timestamp,
     finished_at: timestamp.nullable(),
+    // Set while the run is soft-deleted (MLflow's delete); such runs are left out of lists.
+    deleted_at: timestamp.nullable(),
     duration_ms: z.number().int(),
   })
   .openapi("Run");

@@ -8,6 +8,8 @@ export const runJson = (r: Run, now = Date.now()) => ({
   status: r.status,
   config: r.config,
   tags: r.tags,
+  kv_tags: r.kvTags,
+  parent_id: r.parentId ?? null,
   notes: r.notes,
   git: r.git ?? null,
   host: r.host ?? null,
@@ -19,5 +21,6 @@ export const runJson = (r: Run, now = Date.now()) => ({
   updated_at: r.updatedAt.toISOString(),
   heartbeat_at: r.heartbeatAt.toISOString(),
   finished_at: r.finishedAt ? r.finishedAt.toISOString() : null,
+  deleted_at: r.deletedAt ? r.deletedAt.toISOString() : null,
   duration_ms: Math.max(0, (r.finishedAt?.getTime() ?? now) - r.createdAt.getTime()),
 });

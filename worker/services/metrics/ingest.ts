@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { MetricSummary } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError, notFound } from "../../lib/errors";
+import { inactiveRun } from "../run-lookup";
 import { bucketize } from "./buckets";
 import { chunkStats, encodeChunk, toHex, type Points } from "./codec";
 import { MAX_KEYS_PER_RUN, type Batch } from "./parse";
@@ -16,75 +17,101 @@ const SMALL_CHUNK = CHUNK_POINTS / 2;
 
 export type IngestResult = { accepted: number; duplicate: boolean };
 
+// MLflow batches carry no client seq: they take the next number of their own
+// range, above any seq a native client uses, so the two doors never collide.
+// A higher seq wins a repeated step, so retrying an MLflow batch rewrites the
+// same (key, step) points instead of doubling them.
+export const NEXT_SEQ_BASE = 2 ** 52;
+
 // One transaction of few round trips: lock the run and record (run, seq) in
 // one statement; then upsert the series, insert every chunk and update the
 // summary and heartbeat in another (multi-row, via unnest of array literals).
 export async function ingestBatch(db: Db, teamId: string, runId: string, batch: Batch): Promise<IngestResult> {
-  return db.transaction(async (tx) => {
-    const [run] = await rows<{ summary: Record<string, MetricSummary>; fresh: number }>(
-      tx,
-      sql`with r as (select summary from runs where team_id = ${teamId} and id = ${runId} for update),
-        b as (insert into metric_batches (team_id, run_id, seq) select ${teamId}, ${runId}, ${batch.seq} from r on conflict do nothing returning seq)
-        select r.summary, (select count(*)::int from b) as fresh from r`,
-    );
-    if (!run) throw notFound("run");
-    if (run.fresh === 0) return { accepted: 0, duplicate: true };
-    const summary = run.summary ?? {};
-    const series = batch.series.filter((s) => s.points.n > 0);
-    if (series.length === 0) return { accepted: 0, duplicate: false };
-    const newKeys = series.filter((s) => !summary[s.key]).length;
-    const keyCount = Object.keys(summary).length;
-    if (keyCount + newKeys > MAX_KEYS_PER_RUN) {
-      throw new ApiError(
-        "invalid_argument",
-        `metrics: a run holds at most ${MAX_KEYS_PER_RUN} metric keys (this run has ${keyCount}, the batch adds ${newKeys})`,
-      );
-    }
-    // A batch whose steps fall inside an existing chunk's range may replace
-    // points, so its summary is recomputed from the chunks rather than combined.
-    const overlaps = await overlapping(tx, teamId, runId, series, summary);
-    const pieces = series.map((s) => split(s.points));
-    const needsCompaction = series.map((_, i) => overlaps[i]! || pieces[i]!.some(([a, b]) => b - a < SMALL_CHUNK));
-    const patch: Record<string, MetricSummary> = {};
-    series.forEach((s, i) => {
-      if (overlaps[i]) return;
-      const st = chunkStats(s.points);
-      patch[s.key] = appendSummary(summary[s.key], { count: s.points.n, min: st.vMin, max: st.vMax, last: st.vLast, step: st.stepMax });
-    });
-    const cols = chunkColumns(series.map((s, i) => ({ owner: s.key, points: s.points, pieces: pieces[i]! })));
-    // Data-modifying CTEs all run to completion; the chunks' foreign key is
-    // checked at the end of the statement, when the new series rows exist.
-    const ids = await rows<{ key: string; id: string }>(
-      tx,
-      sql`with s as (
-          insert into metric_series (team_id, run_id, key, needs_compaction)
-          select ${teamId}, ${runId}, k, c from unnest(${textArray(series.map((s) => s.key))}::text[], ${boolArray(needsCompaction)}::bool[]) as u(k, c)
-          on conflict (team_id, run_id, key) do update set needs_compaction = metric_series.needs_compaction or excluded.needs_compaction
-          returning key, id),
-        c as (
-          insert into metric_chunks (team_id, series_id, step_min, step_max, count, seq, v_min, v_max, v_last, t_min, t_max, t_monotone, payload)
-          select ${teamId}, s.id, u.smin, u.smax, u.cnt, u.seq, u.vmin, u.vmax, u.vlast, u.tmin, u.tmax, u.mono, u.payload
-          from ${unnestChunks(cols, sql`${textArray(cols.owner as string[])}::text[]`)} join s on s.key = u.owner),
-        r as (
-          update runs set summary = summary || ${JSON.stringify(patch)}::jsonb, heartbeat_at = now(),
-            status = case when status = 'crashed' then 'running' else status end
-          where team_id = ${teamId} and id = ${runId})
-        select key, id from s`,
-    );
-    const recompute = series.filter((_, i) => overlaps[i]).map((s) => s.key);
-    if (recompute.length > 0) {
-      const idOf = new Map(ids.map((r) => [r.key, int(r.id)]));
-      const whole = await bucketize(tx, teamId, recompute.map((k) => idOf.get(k)!), "step", 0, 2 ** 53 - 1, 1);
-      const exact: Record<string, MetricSummary> = {};
-      for (const key of recompute) {
-        const acc = whole.get(idOf.get(key)!)!;
-        exact[key] = summaryJson({ count: acc.count[0]!, min: acc.minOf(0), max: acc.maxOf(0), last: acc.last[0]!, step: acc.lastStep[0]! });
-      }
-      await tx.execute(sql`update runs set summary = summary || ${JSON.stringify(exact)}::jsonb where team_id = ${teamId} and id = ${runId}`);
-    }
-    return { accepted: batch.total, duplicate: false };
-  });
+  return db.transaction((tx) => ingestInTx(tx, teamId, runId, batch));
 }
+
+// The same, inside a caller's transaction (MLflow's log-batch writes params
+// and tags in it too, so the whole request lands or none of it does).
+export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Batch): Promise<IngestResult> {
+  const next = batch.seq === "next";
+  const seqExpr = next ? nextSeq(teamId, runId) : sql`${batch.seq}`;
+  const [run] = await rows<{ summary: Record<string, MetricSummary>; deleted: boolean; fresh: number; seq: string | null }>(
+    tx,
+    sql`with r as (select summary, deleted_at is not null as deleted from runs where team_id = ${teamId} and id = ${runId} for update),
+      b as (insert into metric_batches (team_id, run_id, seq) select ${teamId}, ${runId}, ${seqExpr} from r on conflict do nothing returning seq)
+      select r.summary, r.deleted, (select count(*)::int from b) as fresh, (select seq::text from b) as seq from r`,
+  );
+  if (!run) throw notFound("run");
+  if (run.deleted) throw inactiveRun(runId);
+  let seq = run.seq === null ? null : Number(run.seq);
+  if (next && seq === null) {
+    // The statement's snapshot predates the lock wait, so a concurrent MLflow
+    // batch may have taken that number; with the lock held, ask again.
+    const [again] = await rows<{ seq: string }>(
+      tx,
+      sql`insert into metric_batches (team_id, run_id, seq) values (${teamId}, ${runId}, ${nextSeq(teamId, runId)}) returning seq::text as seq`,
+    );
+    seq = Number(again!.seq);
+  } else if (run.fresh === 0) return { accepted: 0, duplicate: true };
+  if (next) for (const s of batch.series) s.points.seqs.fill(seq!);
+  const summary = run.summary ?? {};
+  const series = batch.series.filter((s) => s.points.n > 0);
+  if (series.length === 0) return { accepted: 0, duplicate: false };
+  const newKeys = series.filter((s) => !summary[s.key]).length;
+  const keyCount = Object.keys(summary).length;
+  if (keyCount + newKeys > MAX_KEYS_PER_RUN) {
+    throw new ApiError(
+      "invalid_argument",
+      `metrics: a run holds at most ${MAX_KEYS_PER_RUN} metric keys (this run has ${keyCount}, the batch adds ${newKeys})`,
+    );
+  }
+  // A batch whose steps fall inside an existing chunk's range may replace
+  // points, so its summary is recomputed from the chunks rather than combined.
+  const overlaps = await overlapping(tx, teamId, runId, series, summary);
+  const pieces = series.map((s) => split(s.points));
+  const needsCompaction = series.map((_, i) => overlaps[i]! || pieces[i]!.some(([a, b]) => b - a < SMALL_CHUNK));
+  const patch: Record<string, MetricSummary> = {};
+  series.forEach((s, i) => {
+    if (overlaps[i]) return;
+    const st = chunkStats(s.points);
+    patch[s.key] = appendSummary(summary[s.key], { count: s.points.n, min: st.vMin, max: st.vMax, last: st.vLast, step: st.stepMax });
+  });
+  const cols = chunkColumns(series.map((s, i) => ({ owner: s.key, points: s.points, pieces: pieces[i]! })));
+  // Data-modifying CTEs all run to completion; the chunks' foreign key is
+  // checked at the end of the statement, when the new series rows exist.
+  const ids = await rows<{ key: string; id: string }>(
+    tx,
+    sql`with s as (
+        insert into metric_series (team_id, run_id, key, needs_compaction)
+        select ${teamId}, ${runId}, k, c from unnest(${textArray(series.map((s) => s.key))}::text[], ${boolArray(needsCompaction)}::bool[]) as u(k, c)
+        on conflict (team_id, run_id, key) do update set needs_compaction = metric_series.needs_compaction or excluded.needs_compaction
+        returning key, id),
+      c as (
+        insert into metric_chunks (team_id, series_id, step_min, step_max, count, seq, v_min, v_max, v_last, t_min, t_max, t_monotone, payload)
+        select ${teamId}, s.id, u.smin, u.smax, u.cnt, u.seq, u.vmin, u.vmax, u.vlast, u.tmin, u.tmax, u.mono, u.payload
+        from ${unnestChunks(cols, sql`${textArray(cols.owner as string[])}::text[]`)} join s on s.key = u.owner),
+      r as (
+        update runs set summary = summary || ${JSON.stringify(patch)}::jsonb, heartbeat_at = now(),
+          status = case when status = 'crashed' then 'running' else status end
+        where team_id = ${teamId} and id = ${runId})
+      select key, id from s`,
+  );
+  const recompute = series.filter((_, i) => overlaps[i]).map((s) => s.key);
+  if (recompute.length > 0) {
+    const idOf = new Map(ids.map((r) => [r.key, int(r.id)]));
+    const whole = await bucketize(tx, teamId, recompute.map((k) => idOf.get(k)!), "step", 0, 2 ** 53 - 1, 1);
+    const exact: Record<string, MetricSummary> = {};
+    for (const key of recompute) {
+      const acc = whole.get(idOf.get(key)!)!;
+      exact[key] = summaryJson({ count: acc.count[0]!, min: acc.minOf(0), max: acc.maxOf(0), last: acc.last[0]!, step: acc.lastStep[0]! });
+    }
+    await tx.execute(sql`update runs set summary = summary || ${JSON.stringify(exact)}::jsonb where team_id = ${teamId} and id = ${runId}`);
+  }
+  return { accepted: batch.total, duplicate: false };
+}
+
+const nextSeq = (teamId: string, runId: string) =>
+  sql`(select coalesce(max(seq) + 1, ${NEXT_SEQ_BASE}) from metric_batches where team_id = ${teamId} and run_id = ${runId} and seq >= ${NEXT_SEQ_BASE})`;
 
 async function overlapping(tx: Q, teamId: string, runId: string, series: Batch["series"], summary: Record<string, MetricSummary>): Promise<boolean[]> {
   const below = series.filter((s) => summary[s.key] !== undefined && s.points.steps[0]! <= summary[s.key]!.step);

@@ -9,7 +9,8 @@ const MAX_TIME = 2 ** 52;
 const KEY_RE = /^[A-Za-z0-9_./ -]{1,256}$/;
 
 export type SeriesBatch = { key: string; points: Points };
-export type Batch = { seq: number; series: SeriesBatch[]; total: number };
+// seq "next": the server numbers the batch (MLflow's doors, whose clients send none).
+export type Batch = { seq: number | "next"; series: SeriesBatch[]; total: number };
 
 const bad = (message: string) => new ApiError("invalid_argument", message);
 const isInt = (v: unknown, max: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
@@ -81,4 +82,32 @@ function sortKeepLast(p: Points): Points {
   const order = Array.from({ length: p.n }, (_, i) => i);
   order.sort((a, b) => p.steps[a]! - p.steps[b]! || a - b);
   return keepLastPerStep(p, order);
+}
+
+// One logged value (MLflow's Metric message), already validated by its door.
+export type LoggedPoint = { key: string; value: number; timestamp: number; step: number };
+
+// Points in request order → one series per key, sorted by step; a step logged
+// twice keeps its later value (Sightline keeps one value per step, ADR 0004).
+// The batch is numbered by the server (seq "next").
+export function batchOfPoints(list: LoggedPoint[]): Batch {
+  const byKey = new Map<string, LoggedPoint[]>();
+  for (const m of list) {
+    const l = byKey.get(m.key);
+    if (l) l.push(m);
+    else byKey.set(m.key, [m]);
+  }
+  const series: SeriesBatch[] = [];
+  for (const [key, l] of byKey) {
+    const p = allocPoints(l.length);
+    let sorted = true;
+    l.forEach((m, i) => {
+      p.steps[i] = m.step;
+      p.values[i] = m.value;
+      p.times[i] = m.timestamp;
+      if (i > 0 && m.step <= l[i - 1]!.step) sorted = false;
+    });
+    series.push({ key, points: sorted ? p : sortKeepLast(p) });
+  }
+  return { seq: "next", series, total: list.length };
 }

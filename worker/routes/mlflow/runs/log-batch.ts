@@ -1,0 +1,44 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonBody, jsonContent } from "../../../lib/openapi";
+import { bearerSecurity, newRouter } from "../../../lib/router";
+import { guard } from "../../../middleware/auth";
+import { logRunBatch } from "../../../services/run-batch";
+import { runIdOf, runRef } from "../lib/request";
+import { emptyReply, mlflowErrors } from "./schema";
+import { checkBatchLimits, checkMetric, checkParam, checkTag, checkUniqueParamKeys, metricFields } from "./validate";
+
+const keyValue = z.object({ key: z.string().optional(), value: z.string().optional() });
+const body = z.object({
+  ...runRef,
+  metrics: z.array(z.object(metricFields)).optional(),
+  params: z.array(keyValue).optional(),
+  tags: z.array(keyValue).optional(),
+});
+
+// The body cap (4 MiB) sits in app.ts's table with the other bulk routes.
+const route = createRoute({
+  method: "post",
+  path: "/runs/log-batch",
+  summary:
+    "MLflow: log up to 1,000 metrics, 100 params and 100 tags (1,000 in all) to a run, all or nothing; a retried batch rewrites the same points",
+  security: bearerSecurity,
+  middleware: guard("write"),
+  request: { body: jsonBody(body) },
+  responses: { 200: jsonContent(emptyReply), ...mlflowErrors },
+});
+
+export const logBatchRoute = newRouter().openapi(route, async (c) => {
+  const req = c.req.valid("json");
+  const runId = runIdOf(req);
+  const m = req.metrics ?? [];
+  const p = req.params ?? [];
+  const t = req.tags ?? [];
+  // Everything is checked before anything is written.
+  checkBatchLimits(m.length, p.length, t.length);
+  const metrics = m.map((x, i) => checkMetric(x, `metrics[${i}]`));
+  const params = p.map((x, i) => checkParam(x, `params[${i}]`));
+  const tags = t.map((x, i) => checkTag(x, `tags[${i}]`));
+  checkUniqueParamKeys(params);
+  await logRunBatch(c.get("db"), c.get("principal").teamId, runId, { metrics, params, tags });
+  return c.json({}, 200);
+});
