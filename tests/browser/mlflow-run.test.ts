@@ -148,6 +148,7 @@ test("an MLflow-logged run: name, user, notes, params, tags, dataset, chart, par
     await page.waitForSelector(`h1.run-name >> text=lr-0.1`);
     const up = page.locator("[data-testid=parent-link] a");
     await up.filter({ hasText: "sweep-parent" }).waitFor();
+    await page.waitForSelector(`[data-testid=chart][data-key="loss"][data-last-x="0"]`);
     await shot(page, `mlflow-${vp.name}-5-child`);
     await up.click();
     await page.waitForSelector(`h1.run-name >> text=sweep-parent`);

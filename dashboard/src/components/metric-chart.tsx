@@ -97,7 +97,9 @@ export function MetricChart({ metric, runs, view, maxStep }: { metric: string; r
     const bands: uPlot.Band[] = [];
     built.layout.forEach((l, i) => {
       const color = runs[i]!.color;
-      s.push({ label: runs[i]!.name, stroke: color, width: 1.5, points: { show: false } });
+      // uPlot's default shows dots only when points are sparse, so a metric
+      // logged once (MLflow's final accuracy) is a visible dot, not nothing.
+      s.push({ label: runs[i]!.name, stroke: color, width: 1.5, points: { size: 5, fill: color } });
       if (l.raw) s.push({ label: `${runs[i]!.name} (raw)`, stroke: `${color}55`, width: 1, points: { show: false } });
       s.push({ label: "min", stroke: "transparent", width: 0, points: { show: false } });
       s.push({ label: "max", stroke: "transparent", width: 0, points: { show: false } });

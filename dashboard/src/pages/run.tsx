@@ -26,7 +26,8 @@ export function RunPage({ runId }: { runId: string }) {
   const projectId = run.data?.project_id;
   const project = useAsync((s) => (projectId ? get<{ project: Project }>(`/projects/${projectId}`, s).then((r) => r.project) : Promise.resolve(undefined)), [projectId]);
   const [now, setNow] = useState(Date.now());
-  const live = run.data?.status === "running";
+  // A deleted run is not followed live, even if its training never ended.
+  const live = run.data?.status === "running" && !run.data.deleted_at;
 
   // Live: a running run's status, summary and metric ranges are polled; the
   // charts fetch only the steps past what they have drawn.
