@@ -4,14 +4,14 @@ import { bearerSecurity, newRouter } from "../../../lib/router";
 import { guard } from "../../../middleware/auth";
 import { deleteLoggedModel } from "../../../services/logged-models";
 import { emptyResponse } from "../experiments/schema";
-import { modelIdParams } from "./schema";
+import { modelIdParams, notSearch } from "./schema";
 
 const route = createRoute({
   method: "delete",
   path: "/logged-models/{model_id}",
   summary: "MLflow 3: delete a logged model (soft: get with allow_deleted still finds it)",
   security: bearerSecurity,
-  middleware: guard("write"),
+  middleware: [...guard("write"), notSearch],
   request: { params: modelIdParams },
   responses: { 200: jsonContent(emptyResponse), ...authErrors },
 });

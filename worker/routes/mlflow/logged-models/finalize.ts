@@ -3,7 +3,7 @@ import { authErrors, jsonBody, jsonContent } from "../../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../../lib/router";
 import { guard } from "../../../middleware/auth";
 import { finalizeLoggedModel } from "../../../services/logged-models";
-import { loggedModelEnvelope, loggedModelJson, modelIdParams, statusOf } from "./schema";
+import { loggedModelEnvelope, loggedModelJson, modelIdParams, notSearch, statusOf } from "./schema";
 
 const body = z.object({ model_id: z.string().optional(), status: z.union([z.string(), z.number().int()]).optional() });
 
@@ -12,7 +12,7 @@ const route = createRoute({
   path: "/logged-models/{model_id}",
   summary: "MLflow 3: finalize a logged model once its files are uploaded (LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED)",
   security: bearerSecurity,
-  middleware: guard("write"),
+  middleware: [...guard("write"), notSearch],
   request: { params: modelIdParams, body: jsonBody(body) },
   responses: { 200: jsonContent(loggedModelEnvelope), ...authErrors },
 });

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../../env";
 import { loggedModelLocation, type LoggedModel, type LoggedModelStatus } from "../../../services/logged-models";
 import { invalidParam } from "../lib/errors";
 import { ms } from "../lib/serialize-run";
@@ -74,3 +76,10 @@ export function loggedModelJson(m: LoggedModel): z.infer<typeof loggedModelSchem
     },
   };
 }
+
+// /logged-models/search is a POST route of its own; on the {model_id} routes
+// "search" is therefore no model but a method that path does not have.
+export const notSearch = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.param("model_id") === "search") return c.notFound();
+  await next();
+});
