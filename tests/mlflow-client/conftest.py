@@ -79,7 +79,7 @@ def team(request) -> Native:
     while mlflow.active_run() is not None:
         mlflow.end_run()
     mlflow.tracking.fluent._active_experiment_id = None
-    for var in CRED_VARS:
+    for var in CRED_VARS + ("MLFLOW_EXPERIMENT_ID",):
         os.environ.pop(var, None)
 
 

@@ -115,8 +115,10 @@ def test_log_input_stores_the_dataset(experiment):
     assert {t.key: t.value for t in inputs[0].tags}.get("mlflow.data.context") == "training"
 
 
-def test_runs_without_an_experiment_go_to_default():
-    mlflow.tracking.fluent._active_experiment_id = None
+def test_runs_without_an_experiment_go_to_default(monkeypatch):
+    # Forget the experiment set_experiment chose (it keeps it in a global and the environment).
+    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
     with mlflow.start_run() as run:
         mlflow.log_param("where", "default")
     exp = MlflowClient().get_experiment(run.info.experiment_id)

@@ -10,7 +10,9 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 
-def test_registered_models_versions_stages_and_aliases(experiment):
+@pytest.fixture
+def model(experiment):
+    """A registered model with two versions from one run: (name, run_id, source)."""
     c = MlflowClient()
     with mlflow.start_run() as run:
         mlflow.log_text("weights", "model/weights.txt")
@@ -22,13 +24,20 @@ def test_registered_models_versions_stages_and_aliases(experiment):
     v2 = c.create_model_version(name, source, run_id=run.info.run_id)
     assert (str(v1.version), str(v2.version)) == ("1", "2")
     assert v1.status == "READY" and v1.run_id == run.info.run_id and v1.source == source
+    return name, run.info.run_id, source
 
+
+def test_versions_tags_and_aliases(model):
+    name, _, source = model
+    c = MlflowClient()
     got = c.get_model_version(name, "1")
     assert got.tags == {"kind": "baseline"}
     c.update_model_version(name, "1", description="the baseline")
     assert c.get_model_version(name, "1").description == "the baseline"
     c.set_model_version_tag(name, "2", "kind", "tuned")
     assert c.get_model_version(name, "2").tags["kind"] == "tuned"
+    assert c.get_registered_model(name).tags == {"task": "vision"}
+    assert c.get_model_version_download_uri(name, "1") == source
 
     c.set_registered_model_alias(name, "champion", "1")
     assert str(c.get_model_version_by_alias(name, "champion").version) == "1"
@@ -40,6 +49,10 @@ def test_registered_models_versions_stages_and_aliases(experiment):
         c.get_model_version_by_alias(name, "champion")
     assert e.value.error_code == "INVALID_PARAMETER_VALUE"  # what MLflow's own server answers
 
+
+def test_stages_for_older_code(model):
+    name, _, _ = model
+    c = MlflowClient()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # stages are deprecated in MLflow 3 but older code uses them
         c.transition_model_version_stage(name, "1", "Staging")
@@ -49,13 +62,24 @@ def test_registered_models_versions_stages_and_aliases(experiment):
         assert latest == {"Staging": "1", "Production": "2"}
         assert [str(mv.version) for mv in c.get_latest_versions(name, stages=["Production"])] == ["2"]
 
+
+def test_search_models_and_versions(model):
+    # The stock client adds "tag.`mlflow.prompt.is_prompt` != 'true'" to every
+    # registered-model search: models without that tag must still match.
+    name, run_id, _ = model
+    c = MlflowClient()
     assert [m.name for m in c.search_registered_models(filter_string=f"name = '{name}'")] == [name]
     assert name in [m.name for m in c.search_registered_models(filter_string=f"name LIKE '{name[:-4]}%'")]
+    assert name in [m.name for m in c.search_registered_models(filter_string="tags.task = 'vision'")]
+    assert name in [m.name for m in c.search_registered_models()]
     versions = c.search_model_versions(f"name = '{name}'")
     assert sorted(str(v.version) for v in versions) == ["1", "2"]
-    assert [str(v.version) for v in c.search_model_versions(f"name = '{name}' and run_id = '{run.info.run_id}'")] != []
-    assert c.get_model_version_download_uri(name, "1") == source
+    assert sorted(str(v.version) for v in c.search_model_versions(f"name = '{name}' and run_id = '{run_id}'")) == ["1", "2"]
 
+
+def test_rename_and_delete(model):
+    name, _, _ = model
+    c = MlflowClient()
     c.rename_registered_model(name, f"{name}-v2")
     assert c.get_registered_model(f"{name}-v2").description == "first model"
     with pytest.raises(MlflowException) as e:
@@ -67,7 +91,9 @@ def test_registered_models_versions_stages_and_aliases(experiment):
     c.delete_model_version(f"{name}-v2", "1")
     assert [str(v.version) for v in c.search_model_versions(f"name = '{name}-v2'")] == ["2"]
     c.delete_registered_model(f"{name}-v2")
-    assert c.search_registered_models(filter_string=f"name = '{name}-v2'") == []
+    with pytest.raises(MlflowException) as e:
+        c.get_registered_model(f"{name}-v2")
+    assert e.value.error_code == "RESOURCE_DOES_NOT_EXIST"
 
 
 class AddN(mlflow.pyfunc.PythonModel):
