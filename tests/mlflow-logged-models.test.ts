@@ -162,3 +162,19 @@ test("another team gets 404 and a read key gets 403 on logged models", async () 
   expectMlflowError(await mlflow("DELETE", `logged-models/${id}`, { creds: { key: read.key } }), 403, "PERMISSION_DENIED");
   expect((await getModel(t, id)).status).toBe(200);
 });
+
+test("runs/outputs: a run names the logged models it produced; both must be the team's", async () => {
+  const t = await makeTeam();
+  const project = await makeProject(t);
+  const runId = await makeRun(t, project.name);
+  const m = await create(t, { experiment_id: project.id, source_run_id: runId });
+  const out = (creds: Team["creds"], json: unknown) => mlflow("POST", "runs/outputs", { creds, json });
+  const ok = await out(t.creds, { run_id: runId, models: [{ model_id: m.info.model_id, step: "0" }] });
+  expect(ok.status, ok.text).toBe(200);
+  expect(ok.body).toEqual({});
+  expectMlflowError(await out(t.creds, { models: [] }), 400, "INVALID_PARAMETER_VALUE", /'run_id'/);
+  expectMlflowError(await out(t.creds, { run_id: runId }), 400, "INVALID_PARAMETER_VALUE", /'models'/);
+  expectMlflowError(await out(t.creds, { run_id: runId, models: [{ model_id: "m-00000000000000000000000000000000" }] }), 404, "RESOURCE_DOES_NOT_EXIST");
+  const other = await makeTeam();
+  expectMlflowError(await out(other.creds, { run_id: runId, models: [{ model_id: m.info.model_id }] }), 404, "RESOURCE_DOES_NOT_EXIST");
+});

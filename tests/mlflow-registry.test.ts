@@ -229,6 +229,11 @@ test("search registered models: name =, LIKE, ILIKE, tags, order_by, paging", as
   const page2 = await search({ filter: `name ILIKE '${p}-%'`, max_results: "2", order_by: "timestamp ASC", page_token: page1.body.next_page_token });
   expect(names(page2)).toEqual(all.slice(2));
   expect(page2.body.next_page_token).toBeUndefined();
+  // The clients' own clause that leaves prompts out matches models without the tag.
+  await createModel(t, `${p}-prompt`, { tags: [{ key: "mlflow.prompt.is_prompt", value: "true" }] });
+  const noPrompts = `name ILIKE '${p}-%' AND tag.\`mlflow.prompt.is_prompt\` != 'true'`;
+  expect(names(await search({ filter: noPrompts }))).toEqual(all);
+  expect(names(await search({ filter: `name ILIKE '${p}-%' AND tags.group != 'a'` }))).toEqual([`${p}-beta`]);
   expectMlflowError(await search({ filter: "description = 'x'" }), 400, "INVALID_PARAMETER_VALUE", /description/);
   expectMlflowError(await search({ filter: "name = " }), 400, "INVALID_PARAMETER_VALUE");
   expectMlflowError(await search({ order_by: ["size"] }), 400, "INVALID_PARAMETER_VALUE", /order by key/);

@@ -211,3 +211,15 @@ function fromRaw(r: Record<string, unknown>): LoggedModel {
     deletedAt: r.deleted_at ? new Date(r.deleted_at as string) : null,
   };
 }
+
+// MLflow 3's log_outputs: a run names the logged models it produced (log_model
+// sends it after creating the model). Both must be the team's, the run active.
+// The (run, model, step) link itself is not stored yet: there is no table for
+// it, and a model made inside a run already names it as source_run_id.
+export async function checkRunOutputs(db: Db, teamId: string, runId: string, modelIds: string[]) {
+  const run = await getRunInTeam(db, teamId, runId).catch(() => {
+    throw new ApiError("not_found", `Run with id=${runId} not found`);
+  });
+  if (run.deletedAt) throw bad(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
+  for (const id of new Set(modelIds)) await getLoggedModel(db, teamId, id);
+}

@@ -72,6 +72,13 @@ export const mlflowRegistryRoutes: RouteCase[] = [
     body: () => ({ tags: [{ key: "k2", value: "v" }] }),
   },
   {
+    method: "POST",
+    path: "/api/2.0/mlflow/runs/outputs",
+    scope: "write",
+    owned: true,
+    body: (f) => ({ run_id: f.rmRunId, models: [{ model_id: f.loggedModelId, step: 0 }] }),
+  },
+  {
     method: "DELETE",
     path: `${L}/{model_id}/tags/{tag_key}`,
     scope: "write",

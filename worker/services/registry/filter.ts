@@ -153,3 +153,15 @@ export function decodeToken(token: string | undefined): number {
   }
   throw bad(`Invalid page token '${token}'`);
 }
+
+// MLflow's clients add `tag.`mlflow.prompt.is_prompt` != 'true'` to every
+// registry search, to leave prompts out; MLflow's server reads that clause as
+// "not a prompt", so models without the tag match it. Other tag clauses need
+// the tag to be present (the tag's value is NULL otherwise, and never matches).
+const PROMPT_TAG = "mlflow.prompt.is_prompt";
+
+export function tagCondition(tags: SQL, c: Clause): SQL {
+  const value = sql`${tags} ->> ${c.key}::text`;
+  if (c.key === PROMPT_TAG && c.comparator === "!=" && typeof c.value === "string") return sql`${value} is distinct from ${c.value}`;
+  return textCondition(value, c, `tag '${c.key}'`);
+}

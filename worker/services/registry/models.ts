@@ -4,7 +4,7 @@ import type { Db } from "../../lib/db";
 import { ApiError } from "../../lib/errors";
 import { randomBase62 } from "../../lib/ids";
 import { isUniqueViolation } from "../projects";
-import { decodeToken, encodeToken, parseFilter, parseOrderBy, textCondition } from "./filter";
+import { decodeToken, encodeToken, parseFilter, parseOrderBy, tagCondition, textCondition } from "./filter";
 
 // MLflow's model registry, one team's namespace: registered models are found
 // by name (unique in the team), never by id from outside.
@@ -121,7 +121,7 @@ export async function searchModels(
   }
   const where: SQL[] = [sql`${registeredModels.teamId} = ${teamId}`];
   for (const c of parseFilter(q.filter)) {
-    if (c.kind === "tag") where.push(textCondition(sql`${registeredModels.tags} ->> ${c.key}::text`, c, `tag '${c.key}'`));
+    if (c.kind === "tag") where.push(tagCondition(sql`${registeredModels.tags}`, c));
     else if (c.kind === "attribute" && c.key === "name") where.push(textCondition(sql`${registeredModels.name}`, c, "name"));
     else throw bad(`Invalid attribute key '${c.key}' specified. Valid keys are '{'name'}' and tags.<key>`);
   }

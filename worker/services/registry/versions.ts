@@ -3,7 +3,7 @@ import { modelVersions, registeredModels } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError } from "../../lib/errors";
 import { noteModelVersion } from "../logged-models";
-import { decodeToken, encodeToken, numberCondition, parseFilter, parseOrderBy, textCondition } from "./filter";
+import { decodeToken, encodeToken, numberCondition, parseFilter, parseOrderBy, tagCondition, textCondition } from "./filter";
 import { checkTag, getModel, type RegisteredModel } from "./models";
 import { checkVersionSource } from "./sources";
 
@@ -159,7 +159,7 @@ export async function searchVersions(
   const where: SQL[] = [sql`mv.team_id = ${teamId}`];
   for (const c of parseFilter(q.filter)) {
     const k = c.key;
-    if (c.kind === "tag") where.push(textCondition(sql`mv.tags ->> ${k}::text`, c, `tag '${k}'`));
+    if (c.kind === "tag") where.push(tagCondition(sql`mv.tags`, c));
     else if (c.kind !== "attribute") throw bad(`Invalid filter: model versions have no ${c.kind}s`);
     else if (k === "name") where.push(textCondition(sql`rm.name`, c, "name"));
     else if (k === "run_id") where.push(textCondition(sql`mv.run_id`, c, "run_id"));

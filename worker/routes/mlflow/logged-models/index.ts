@@ -5,10 +5,12 @@ import { deleteLoggedModelTagRoute } from "./delete-tag";
 import { finalizeLoggedModelRoute } from "./finalize";
 import { getLoggedModelRoute } from "./get";
 import { logLoggedModelParamsRoute } from "./log-params";
+import { logOutputsRoute } from "./log-outputs";
 import { searchLoggedModelsRoute } from "./search";
 import { setLoggedModelTagsRoute } from "./set-tags";
 
-// MLflow 3 logged models: /api/2.0/mlflow/logged-models* (service.proto).
+// MLflow 3 logged models: /api/2.0/mlflow/logged-models* (service.proto), and
+// /runs/outputs, by which log_model links a run to the model it made.
 // search is registered before the {model_id} routes it would otherwise match.
 export const mlflowLoggedModelsRouter = newRouter();
 for (const r of [
@@ -20,6 +22,7 @@ for (const r of [
   logLoggedModelParamsRoute,
   setLoggedModelTagsRoute,
   deleteLoggedModelTagRoute,
+  logOutputsRoute,
 ]) {
   mlflowLoggedModelsRouter.route("/", r);
 }
