@@ -52,6 +52,10 @@ test("registered model errors: taken name, missing name, bad name, unknown model
   expectMlflowError(await post(t, "registered-models/create", {}), 400, "INVALID_PARAMETER_VALUE", /'name'/);
   expectMlflowError(await post(t, "registered-models/create", { name: "a/b" }), 400, "INVALID_PARAMETER_VALUE", /cannot contain/);
   expectMlflowError(await post(t, "registered-models/create", { name, tags: [{ key: "", value: "x" }] }), 400, "INVALID_PARAMETER_VALUE", /'key'/);
+  // Text Postgres cannot store is the caller's mistake, not a 500.
+  expect((await post(t, "registered-models/create", { name: "a\u0000b" })).status).toBe(400);
+  const unicodeTag = await post(t, "registered-models/create", { name: `ü-${uniq()}`, tags: [{ key: "größe", value: "x" }] });
+  expect(unicodeTag.status, unicodeTag.text).toBe(200);
   expectMlflowError(await get(t, "registered-models/get", { name: "nope" }), 404, "RESOURCE_DOES_NOT_EXIST", /name=nope not found/);
   expectMlflowError(await get(t, "registered-models/get", {}), 400, "INVALID_PARAMETER_VALUE", /'name'/);
   expectMlflowError(await post(t, "registered-models/set-tag", { name: "nope", key: "k", value: "v" }), 404, "RESOURCE_DOES_NOT_EXIST");

@@ -27,7 +27,7 @@ export function checkModelName(name: string, field = "name") {
 export function checkTag(key: string, value: string) {
   if (!key) throw bad("Missing value for required parameter 'key'.");
   if (key.length > TAG_KEY_MAX) throw bad(`'key' exceeds the maximum length of ${TAG_KEY_MAX} characters`);
-  if (!/^[\w\-./ :]+$/.test(key) || key.split("/").includes("..")) {
+  if (!/^[\p{L}\p{N}_\-./ :]+$/u.test(key) || key.split("/").includes("..")) {
     throw bad(`Invalid value "${key}" for parameter 'key' supplied. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).`);
   }
   if (value.length > TAG_VALUE_MAX) throw bad(`'value' exceeds the maximum length of ${TAG_VALUE_MAX} characters`);
