@@ -14,7 +14,7 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const enc = (p: string) => p.split("/").map(encodeURIComponent).join("/");
 
 const put = (creds: Creds, path: string, body: Uint8Array | string) =>
-  api("PUT", `${svc}/artifacts/${enc(path)}`, { creds, body, headers: { "content-type": "application/octet-stream" } });
+  api("PUT", `${svc}/artifacts/${enc(path)}`, { creds, body: body as BodyInit, headers: { "content-type": "application/octet-stream" } });
 
 // GET answers with a redirect; the presigned URL needs no credentials.
 async function download(creds: Creds, path: string): Promise<Buffer> {
@@ -178,6 +178,28 @@ describe("listing and deleting", () => {
     const res = await mlflow("GET", "artifacts/list", { creds: team.creds, query: { run_id: r3, path: "sdk" } });
     expect(res.body.files).toEqual([{ path: "sdk/notes.txt", is_dir: false, file_size: bytes.length }]);
     expect((await download(team.creds, `${project}/${r3}/artifacts/sdk/notes.txt`)).equals(bytes)).toBe(true);
+  });
+});
+
+describe("a logged model's files (MLflow 3)", () => {
+  test("live under <experiment>/models/<model id>/artifacts, apart from the run's files", async () => {
+    const made = await mlflow("POST", "logged-models", { creds: team.creds, json: { experiment_id: project, name: "clf", source_run_id: run } });
+    expect(made.status, made.text).toBe(200);
+    const { model_id: id, artifact_uri: uri } = made.body.model.info;
+    expect(uri).toBe(`mlflow-artifacts:/${project}/models/${id}/artifacts`);
+    const base = uri.slice("mlflow-artifacts:/".length);
+    const bytes = randomBytes(4096);
+    expect((await put(team.creds, `${base}/MLmodel`, "flavors: {}\n")).status).toBe(200);
+    expect((await put(team.creds, `${base}/data/model.pkl`, bytes)).status).toBe(200);
+    expect((await list(team.creds, base)).body).toEqual({ files: [{ path: "MLmodel", is_dir: false, file_size: 12 }, { path: "data", is_dir: true }] });
+    expect((await download(team.creds, `${base}/data/model.pkl`)).equals(bytes)).toBe(true);
+    expect((await nativeFiles(team, run)).some((f) => f.path === "MLmodel" || f.path === "data/model.pkl")).toBe(false);
+    // The model belongs to its experiment and its team only.
+    const elsewhere = (await makeProject(team)).id;
+    expectMlflowError(await list(team.creds, `${elsewhere}/models/${id}/artifacts`), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await list((await makeTeam("ModelOutsider")).creds, base), 404, "RESOURCE_DOES_NOT_EXIST");
+    expect((await api("DELETE", `${svc}/artifacts/${base}/data`, { creds: team.creds })).status).toBe(200);
+    expect((await list(team.creds, base)).body).toEqual({ files: [{ path: "MLmodel", is_dir: false, file_size: 12 }] });
   });
 });
 

@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  UploadPartCopyCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -125,12 +126,40 @@ export async function deleteObject(s: Store, key: string): Promise<void> {
 
 // Server-side copy, so the bytes do not pass through the Worker again. The
 // copy source is a header, signed as one (a query parameter would not do).
-export async function copyObject(s: Store, from: string, to: string): Promise<void> {
+// One CopyObject takes at most 5 GiB; bigger objects are copied in parts.
+const COPY_OBJECT_LIMIT = 5 * 1024 ** 3;
+const COPY_PART_SIZE = 1024 ** 3;
+
+export async function copyObject(s: Store, from: string, to: string, size: number): Promise<void> {
   const source = `${s.bucket}/${from}`;
-  const command = new CopyObjectCommand({ Bucket: s.bucket, Key: to, CopySource: source });
-  const url = await getSignedUrl(s.client, command, { expiresIn: 60, unhoistableHeaders: new Set(["x-amz-copy-source"]) });
-  const res = await fetch(url, { method: "PUT", headers: { "x-amz-copy-source": source } });
-  const text = await res.text();
-  // Like completion, a copy can fail late with 200 and an <Error> body.
-  if (res.status !== 200 || text.includes("<Error>")) throw storeError("CopyObject", { status: res.status, text });
+  if (size <= COPY_OBJECT_LIMIT) {
+    const command = new CopyObjectCommand({ Bucket: s.bucket, Key: to, CopySource: source });
+    const r = await signedHeaderFetch(s, command, { "x-amz-copy-source": source });
+    // Like completion, a copy can fail late with 200 and an <Error> body.
+    if (r.status !== 200 || r.text.includes("<Error>")) throw storeError("CopyObject", r);
+    return;
+  }
+  // Not exercised by the local store (s3rver has no UploadPartCopy); R2 and S3 have it.
+  const uploadId = await createMultipart(s, to);
+  try {
+    const parts: StoredPart[] = [];
+    for (let n = 1, start = 0; start < size; n++, start += COPY_PART_SIZE) {
+      const range = `bytes=${start}-${Math.min(start + COPY_PART_SIZE, size) - 1}`;
+      const command = new UploadPartCopyCommand({ Bucket: s.bucket, Key: to, UploadId: uploadId, PartNumber: n, CopySource: source, CopySourceRange: range });
+      const r = await signedHeaderFetch(s, command, { "x-amz-copy-source": source, "x-amz-copy-source-range": range });
+      const etag = r.status === 200 ? tag(r.text, "ETag")?.replace(/&quot;|&#34;|"/g, "") : undefined;
+      if (!etag) throw storeError("UploadPartCopy", r);
+      parts.push({ number: n, etag, size: 0 });
+    }
+    await completeMultipart(s, to, uploadId, parts);
+  } catch (err) {
+    await abortMultipart(s, to, uploadId).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function signedHeaderFetch(s: Store, command: unknown, headers: Record<string, string>) {
+  const url = await getSignedUrl(s.client, command as never, { expiresIn: 60, unhoistableHeaders: new Set(Object.keys(headers)) });
+  const res = await fetch(url, { method: "PUT", headers });
+  return { status: res.status, text: await res.text() };
 }

@@ -70,7 +70,7 @@ export async function commitStaged(db: Db, store: Store, t: ArtifactTarget, stag
   // while the copy runs (its grace period is an hour).
   const [row] = await db.transaction((tx) => registerObjects(tx, t.teamId, unique));
   if (row!.state !== "stored") {
-    await copyObject(store, staged, objectKey(t.teamId, sha256));
+    await copyObject(store, staged, objectKey(t.teamId, sha256), size);
     await verifyObjects(db, store, t.teamId, [sha256]);
   }
   await db.transaction(async (tx) => {
