@@ -92,6 +92,7 @@ test("limits: exactly at each is accepted, one over is 400 with MLflow's message
   expectMlflowError(await batch(team, { run_id: runId, metrics: [metric("a*b", 0)] }), 400, "INVALID_PARAMETER_VALUE", /'metrics\[0\]\.name'.*Names may only contain/);
   expectMlflowError(await batch(team, { run_id: runId, metrics: [{ key: "m", value: 1 }] }), 400, "INVALID_PARAMETER_VALUE", /metrics\[0\]\.timestamp/);
   expectMlflowError(await batch(team, { run_id: runId, params: [{ value: "1" }] }), 400, "INVALID_PARAMETER_VALUE", /params\[0\]\.key/);
+  expectMlflowError(await batch(team, { run_id: runId, params: [{ key: "n", value: "\u0000" }] }), 400, "INVALID_PARAMETER_VALUE", /'params\[0\]\.value' must not contain NUL/);
   expectMlflowError(
     await batch(team, { run_id: runId, params: [{ key: "d", value: "1" }, { key: "d", value: "1" }] }),
     400,

@@ -215,6 +215,9 @@ test("key and value limits: exactly at each limit is accepted, one over is 400",
     await bad("runs/set-tag", { key, value: "1" }, /must not resolve to other names/);
   }
   await bad("runs/set-tag", { value: "1" }, /Missing value for required parameter 'key'/);
+  // Postgres cannot store NUL: refused up front, naming the field, not a 500.
+  await bad("runs/set-tag", { key: "nul", value: "a\u0000b" }, /'value' must not contain NUL characters/);
+  await bad("runs/log-parameter", { key: "nul", value: "\u0000" }, /'value' must not contain NUL characters/);
   await bad("runs/log-metric", { key: "m", value: 1 }, /timestamp/);
   await bad("runs/log-metric", { key: "m", timestamp: 1 }, /value/);
   await bad("runs/log-metric", { key: "m", value: "high", timestamp: 1 }, /valid double/);

@@ -7,6 +7,7 @@ import { getActiveRunInTeam } from "../../../services/run-lookup";
 import { invalidParam } from "../lib/errors";
 import { runIdOf, runRef } from "../lib/request";
 import { emptyReply, mlflowErrors } from "./schema";
+import { storable } from "./validate";
 
 // MLflow's dataset limits (mlflow/utils/validation.py), in characters.
 const limits = { name: 500, digest: 36, source: 65_535, schema: 1_048_575, profile: 16_777_215 } as const;
@@ -46,17 +47,18 @@ function checkDataset(d: z.infer<typeof datasetInput>): NewRunDataset {
   if (!ds) throw invalidParam("Dataset cannot be None");
   for (const f of ["name", "digest", "source_type", "source"] as const) {
     if (ds[f] === undefined) throw invalidParam(`Dataset ${f} cannot be None`);
+    storable(ds[f], f);
   }
   for (const f of ["name", "digest", "source", "schema", "profile"] as const) {
     const v = ds[f];
-    if (v !== undefined && [...v].length > limits[f]) throw tooLong(f, limits[f]);
+    if (v !== undefined && [...storable(v, f)].length > limits[f]) throw tooLong(f, limits[f]);
   }
   const tags: Record<string, string> = {};
   for (const t of d.tags ?? []) {
     if (t.key === undefined) throw invalidParam("InputTag key cannot be None");
     if (t.value === undefined) throw invalidParam("InputTag value cannot be None");
-    if ([...t.key].length > MAX_INPUT_TAG_KEY) throw tooLong("key", MAX_INPUT_TAG_KEY);
-    if ([...t.value].length > MAX_INPUT_TAG_VALUE) throw tooLong("value", MAX_INPUT_TAG_VALUE);
+    if ([...storable(t.key, "key")].length > MAX_INPUT_TAG_KEY) throw tooLong("key", MAX_INPUT_TAG_KEY);
+    if ([...storable(t.value, "value")].length > MAX_INPUT_TAG_VALUE) throw tooLong("value", MAX_INPUT_TAG_VALUE);
     tags[t.key] = t.value;
   }
   return { name: ds.name!, digest: ds.digest!, sourceType: ds.source_type!, source: ds.source!, schema: ds.schema ?? null, profile: ds.profile ?? null, tags };

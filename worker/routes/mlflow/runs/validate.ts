@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../../lib/errors";
+import { loneSurrogateAt } from "../../../lib/validation";
 import type { LoggedPoint } from "../../../services/metrics/parse";
 import type { Param } from "../../../services/run-params";
 import type { Tag } from "../../../services/run-tags";
@@ -65,10 +66,18 @@ const missing = (path: string) =>
 
 const at = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
 
+// Postgres stores no NUL, and a string with an unpaired surrogate has no UTF-8
+// form (the driver would store U+FFFD instead): refused here, naming the field.
+export function storable(value: string, path: string): string {
+  if (value.includes("\u0000")) throw invalidParam(`'${path}' must not contain NUL characters`);
+  if (loneSurrogateAt(value) >= 0) throw invalidParam(`'${path}' must be valid Unicode (it holds an unpaired surrogate)`);
+  return value;
+}
+
 export function checkParam(p: { key?: string; value?: string }, prefix = ""): Param {
   if (!p.key) throw missing(at(prefix, "key"));
   checkKey(p.key, at(prefix, "key"), "Param key");
-  const value = p.value ?? "";
+  const value = storable(p.value ?? "", at(prefix, "value"));
   if (chars(value) > MAX_PARAM_VAL_LENGTH) throw tooLong("Param value", MAX_PARAM_VAL_LENGTH);
   return { key: p.key, value };
 }
@@ -76,7 +85,7 @@ export function checkParam(p: { key?: string; value?: string }, prefix = ""): Pa
 export function checkTag(t: { key?: string; value?: string }, prefix = ""): Tag {
   if (!t.key) throw missing(at(prefix, "key"));
   checkKey(t.key, at(prefix, "key"), at(prefix, "key"));
-  const value = t.value ?? "";
+  const value = storable(t.value ?? "", at(prefix, "value"));
   if (chars(value) > MAX_TAG_VAL_LENGTH) throw tooLong(at(prefix, "value"), MAX_TAG_VAL_LENGTH);
   return { key: t.key, value };
 }
