@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { runs } from "../../schema";
 import { ApiError } from "../lib/errors";
 import type { SearchOrder } from "./run-search";
-import { metricValue, paramValue, stringAttribute, tagValue } from "./run-search-values";
+import { paramValue, stringAttribute, tagValue } from "./run-search-values";
 
 // The search's order as a list of never-NULL sort keys, and page tokens that
 // resume strictly after the last run shown (keyset): a run inserted or
@@ -16,13 +16,19 @@ import { metricValue, paramValue, stringAttribute, tagValue } from "./run-search
 
 type KeyType = "int" | "float8" | "text" | "ts";
 
-export type SortKey = { expr: SQL; asc: boolean; type: KeyType; sig: string };
+// `source` is evaluated once per run (in the search's inner query, where the
+// runs table is in scope); `expr` turns that value, as a column of the inner
+// query, into the never-NULL sort key. Several keys may share one source.
+export type SortKey = { source: number; expr: (col: SQL) => SQL; asc: boolean; type: KeyType; sig: string };
+// A source is SQL over the runs row, or a metric key (all metrics a search
+// uses are read from one decompression of the summary: see run-search.ts).
+export type Source = SQL | { metric: string };
+export type Order = { sources: Source[]; keys: SortKey[] };
 
-const created = sql`${runs.createdAt}`;
-
-function groupAndValue(x: SQL, type: "text" | "float8" | "ts", asc: boolean, sig: string, nanGroup = false): SortKey[] {
-  const group = nanGroup ? sql`(case when ${x} is null then 2 when ${x} = 'NaN'::float8 then 1 else 0 end)` : sql`(case when ${x} is null then 1 else 0 end)`;
-  const value =
+function groupAndValue(source: number, type: "text" | "float8" | "ts", asc: boolean, sig: string, nanGroup = false): SortKey[] {
+  const group = (x: SQL) =>
+    nanGroup ? sql`(case when ${x} is null then 2 when ${x} = 'NaN'::float8 then 1 else 0 end)` : sql`(case when ${x} is null then 1 else 0 end)`;
+  const value = (x: SQL) =>
     type === "float8"
       ? sql`(case when ${x} is null or ${x} = 'NaN'::float8 then 0::float8 else ${x} end)`
       : type === "ts"
@@ -30,28 +36,44 @@ function groupAndValue(x: SQL, type: "text" | "float8" | "ts", asc: boolean, sig
         : // Byte order: the same on every server, whatever its default collation.
           sql`(coalesce(${x}, '') collate "C")`;
   return [
-    { expr: group, asc: true, type: "int", sig: `${sig}:g` },
-    { expr: value, asc, type, sig },
+    { source, expr: group, asc: true, type: "int", sig: `${sig}:g` },
+    { source, expr: value, asc, type, sig },
   ];
 }
 
-export function orderKeys(order: SearchOrder[]): SortKey[] {
+const same = (x: SQL) => x;
+
+export function orderKeys(order: SearchOrder[]): Order {
+  const sources: Source[] = [];
   const keys: SortKey[] = [];
   let byStart = false;
   for (const o of order) {
     const sig = `${o.entity}.${o.key}:${o.asc ? "asc" : "desc"}`;
-    if (o.entity === "metric") keys.push(...groupAndValue(metricValue(o.key), "float8", o.asc, sig, true));
-    else if (o.entity === "param") keys.push(...groupAndValue(paramValue(o.key), "text", o.asc, sig));
-    else if (o.entity === "tag") keys.push(...groupAndValue(tagValue(o.key), "text", o.asc, sig));
-    else if (o.key === "start_time") {
+    const src = sources.length;
+    if (o.entity === "metric") {
+      sources.push({ metric: o.key });
+      keys.push(...groupAndValue(src, "float8", o.asc, sig, true));
+    } else if (o.entity === "param" || o.entity === "tag") {
+      sources.push(o.entity === "param" ? paramValue(o.key) : tagValue(o.key));
+      keys.push(...groupAndValue(src, "text", o.asc, sig));
+    } else if (o.key === "start_time") {
       byStart = true;
-      keys.push({ expr: created, asc: o.asc, type: "ts", sig });
-    } else if (o.key === "end_time") keys.push(...groupAndValue(sql`${runs.finishedAt}`, "ts", o.asc, sig));
-    else keys.push(...groupAndValue(stringAttribute(o.key), "text", o.asc, sig));
+      sources.push(sql`${runs.createdAt}`);
+      keys.push({ source: src, expr: same, asc: o.asc, type: "ts", sig });
+    } else if (o.key === "end_time") {
+      sources.push(sql`${runs.finishedAt}`);
+      keys.push(...groupAndValue(src, "ts", o.asc, sig));
+    } else {
+      sources.push(stringAttribute(o.key));
+      keys.push(...groupAndValue(src, "text", o.asc, sig));
+    }
   }
   // MLflow's natural order: newest first, then run id.
-  if (!byStart) keys.push({ expr: created, asc: false, type: "ts", sig: "start_time:default" });
-  return keys;
+  if (!byStart) {
+    keys.push({ source: sources.length, expr: same, asc: false, type: "ts", sig: "start_time:default" });
+    sources.push(sql`${runs.createdAt}`);
+  }
+  return { sources, keys };
 }
 
 // A key's value as text for the page token: float8's text form round-trips
