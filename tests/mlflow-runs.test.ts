@@ -210,6 +210,9 @@ test("key and value limits: exactly at each limit is accepted, one over is 400",
   // MLflow's key characters (colons and Unicode letters too); no name that resolves to another path.
   await ok("runs/log-parameter", { key: "opt:lr/β 1.x-y_z", value: "1" });
   await ok("runs/log-metric", { key: "val:loss", value: 1, timestamp: 1 });
+  await ok("runs/log-metric", { key: "训练/损失 ü", value: 2, timestamp: 1 });
+  const keys = (await getRun(team, runId)).data.metrics.map((m: { key: string }) => m.key);
+  expect(keys).toEqual(expect.arrayContaining(["val:loss", "训练/损失 ü"]));
   for (const key of ["a*b", "a\"b", "tab\tkey"]) await bad("runs/log-parameter", { key, value: "1" }, /Names may only contain alphanumerics/);
   for (const key of ["/abs", "a//b", "a/./b", "../up", "..", ".", "a/", "a/../b"]) {
     await bad("runs/set-tag", { key, value: "1" }, /must not resolve to other names/);
