@@ -5,7 +5,9 @@ import math
 
 import mlflow
 import numpy as np
+import pytest
 from conftest import uniq
+from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 
@@ -83,7 +85,27 @@ def test_end_run_status_and_a_failing_block(experiment):
     assert MlflowClient().get_run(run.info.run_id).info.status == "FAILED"
 
 
-def test_nested_runs_link_child_to_parent(experiment):
+def test_rename_tags_and_git_commit_map_onto_native_fields(experiment, team):
+    c = MlflowClient()
+    with mlflow.start_run(run_name="before") as run:
+        mlflow.set_tag("mlflow.source.git.commit", "0123456789abcdef0123456789abcdef01234567")
+        mlflow.set_tag("temporary", "x")
+    run_id = run.info.run_id
+    c.update_run(run_id, name="after")
+    c.delete_tag(run_id, "temporary")
+    got = c.get_run(run_id)
+    assert got.info.run_name == "after" and got.data.tags["mlflow.runName"] == "after"
+    assert "temporary" not in got.data.tags
+    native = team.run(run_id)
+    assert native["name"] == "after"
+    assert native["git"]["commit"] == "0123456789abcdef0123456789abcdef01234567"
+    assert "temporary" not in native["kv_tags"]
+    with pytest.raises(MlflowException) as e:
+        c.delete_tag(run_id, "never-set")
+    assert e.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_nested_runs_link_child_to_parent(experiment, team):
     with mlflow.start_run(run_name="sweep") as parent:
         children = []
         for lr in (0.1, 0.01):
@@ -96,6 +118,7 @@ def test_nested_runs_link_child_to_parent(experiment):
     found = client.search_runs([experiment], filter_string=f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
     assert sorted(r.info.run_id for r in found) == sorted(children)
     assert "mlflow.parentRunId" not in client.get_run(parent.info.run_id).data.tags
+    assert [team.run(cid)["parent_id"] for cid in children] == [parent.info.run_id] * 2
 
 
 def test_log_input_stores_the_dataset(experiment):
