@@ -237,6 +237,34 @@ describe("view types, max_results, experiments, tenancy", () => {
   });
 });
 
+describe("mapped tags and datasets", () => {
+  test("tags MLflow keeps in columns (note, git commit, parent) filter as they read", async () => {
+    const p = await api("PATCH", `/api/v1/runs/${ids.eps}`, { creds: team.creds, json: { notes: "a note" } });
+    expect(p.status, p.text).toBe(200);
+    await sql(`update runs set git = '{"commit": "abc123"}'::jsonb, parent_id = $2 where id = $1`, [ids.eps, ids.alpha]);
+    expect(await names({ filter: "tags.`mlflow.note.content` = 'a note'" })).toEqual(["eps"]);
+    expect(await names({ filter: "tags.mlflow.source.git.commit LIKE 'abc%'" })).toEqual(["eps"]);
+    expect(await names({ filter: `tags.mlflow.parentRunId = '${ids.alpha}'` })).toEqual(["eps"]);
+    expect(await names({ filter: "tags.`mlflow.note.content` IS NULL" })).toEqual(["Gamma", "beta", "alpha"]);
+    const tags = (await search({ filter: `run_id = '${ids.eps}'` })).body.runs[0].data.tags;
+    expect(tags).toEqual(expect.arrayContaining([{ key: "mlflow.note.content", value: "a note" }, { key: "mlflow.parentRunId", value: ids.alpha }]));
+  });
+
+  test("each run's datasets come with it (one query for the page)", async () => {
+    await sql(
+      `insert into run_datasets (team_id, run_id, name, digest, source_type, source, tags) values ($1, $2, 'train', 'd1', 'local', 'file:///x', '{"mlflow.data.context": "training"}'), ($1, $3, 'eval', 'd2', 'local', 'file:///y', '{}')`,
+      [team.id, ids.beta, ids.gamma],
+    );
+    const res = await search({ filter: `run_id IN ('${ids.beta}', '${ids.gamma}', '${ids.alpha}')`, order_by: ["run_name"] });
+    const [gamma, alpha, beta] = res.body.runs;
+    expect(beta.inputs.dataset_inputs).toEqual([
+      { tags: [{ key: "mlflow.data.context", value: "training" }], dataset: { name: "train", digest: "d1", source_type: "local", source: "file:///x" } },
+    ]);
+    expect(gamma.inputs.dataset_inputs.map((d: any) => d.dataset.name)).toEqual(["eval"]);
+    expect(alpha.inputs.dataset_inputs).toEqual([]);
+  });
+});
+
 describe("paging", () => {
   let prj: string;
   beforeAll(async () => {
