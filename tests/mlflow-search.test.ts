@@ -146,6 +146,12 @@ describe("filter grammar", () => {
     expectMlflowError(await search({ filter }), 400, "INVALID_PARAMETER_VALUE", message);
   });
 
+  test("unquoted keys may hold '/', ':', '-' and letters of any script", async () => {
+    await sql(`update runs set summary = summary || $2::jsonb where id = $1`, [ids.beta, JSON.stringify({ "train/val-loss:x": { last: 3, min: 3, max: 3, step: 0, count: 1 }, "pérdida": { last: 1, min: 1, max: 1, step: 0, count: 1 } })]);
+    expect(await names({ filter: "metrics.train/val-loss:x > 2" })).toEqual(["beta"]);
+    expect(await names({ filter: "metrics.pérdida = 1 and metrics.`train/val-loss:x`>=3" })).toEqual(["beta"]);
+  });
+
   test("a quote inside a value is written twice", async () => {
     await sql(`update runs set kv_tags = kv_tags || $2::jsonb where id = $1`, [ids.eps, JSON.stringify({ note: "it's" })]);
     expect(await names({ filter: "tags.note = 'it''s'" })).toEqual(["eps"]);

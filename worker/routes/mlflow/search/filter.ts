@@ -8,7 +8,7 @@ import type { SearchClause, SearchEntity, SearchOp, SearchOrder } from "../../..
 //   filter   := clause (AND clause)*
 //   clause   := ident op value | ident IS [NOT] NULL
 //   ident    := [entity "."] key     entity: metric(s), param(s)/parameter(s), tag(s), attribute(s)/attr/run
-//   key      := word(.word)* | `quoted` | "quoted"
+//   key      := word(.word)* | `quoted` | "quoted"      word: letters, digits, _ (and / : - inside)
 //   value    := 'text' | "text" | number | ( 'a', 'b', ... )
 
 const ENTITIES: Record<string, SearchEntity> = {
@@ -111,7 +111,9 @@ function tokenize(text: string, what: string): Token[] {
       i++;
       continue;
     }
-    const word = /^[A-Za-z0-9_]+/.exec(text.slice(i));
+    // Letters of any script; '/', ':' and '-' inside a word too, so common keys
+    // (train/loss, val-acc) need no quotes, which MLflow's own parser would want.
+    const word = /^[\p{L}\p{N}_]+(?:[/:-][\p{L}\p{N}_]+)*/u.exec(text.slice(i));
     if (!word) throw invalidParam(`Invalid ${what} '${text}': unexpected character '${ch}' at position ${i}`);
     out.push({ t: "word", v: word[0] });
     i += word[0].length;
