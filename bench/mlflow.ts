@@ -167,8 +167,8 @@ async function searchRuns(api: Api, runs: number, calls: number): Promise<Mlflow
 
 export async function benchMlflow(api: Api, quick: boolean, relayPid: number): Promise<MlflowFigures> {
   const project = await createProject(api, "bench-mlflow");
-  const log_batch_1 = await logBatch(api, project, 1, quick ? 10 : 100, quick ? 2 : 4, relayPid);
-  const log_batch_16 = await logBatch(api, project, 16, quick ? 4 : 20, quick ? 2 : 4, relayPid);
+  const log_batch_1 = await logBatch(api, project, 1, quick ? 10 : 400, quick ? 2 : 6, relayPid);
+  const log_batch_16 = await logBatch(api, project, 16, quick ? 4 : 60, quick ? 2 : 6, relayPid);
   const search_runs = await searchRuns(api, quick ? 1_000 : 10_000, quick ? 5 : 20);
   return { log_batch_1, log_batch_16, search_runs };
 }
