@@ -4,7 +4,7 @@ import type { Db, Writer } from "../lib/db";
 import { newId } from "../lib/ids";
 import type { Project } from "./projects";
 import { ApiError, notFound } from "../lib/errors";
-import { GIT_COMMIT_TAG, LABELS_TAG, NOTE_TAG, PARENT_TAG, RUN_NAME_TAG, USER_TAG } from "../routes/mlflow/lib/serialize-run";
+import { GIT_COMMIT_TAG, LABELS_TAG, NOTE_TAG, PARENT_TAG, RUN_NAME_TAG, USER_TAG } from "./system-tags";
 import { inactiveRun, type Run } from "./run-lookup";
 import { createRunInProject } from "./runs";
 
@@ -133,5 +133,7 @@ export async function createRunWithTags(db: Db, teamId: string, project: Project
     parentId: c.parentId ?? null,
     kvTags,
     createdAt: input.createdAt,
+    // MLflow clients send no heartbeats: the crash sweep leaves such runs alone (markCrashedRuns).
+    system: { client: "mlflow" },
   });
 }

@@ -1,5 +1,9 @@
+import type { RunDataset } from "../../../services/run-datasets";
 import type { Run } from "../../../services/run-lookup";
+import { GIT_COMMIT_TAG, LABELS_TAG, NOTE_TAG, PARENT_TAG, RUN_NAME_TAG, USER_TAG } from "../../../services/system-tags";
 import type { RunStatus } from "../../../../schema";
+
+export { GIT_COMMIT_TAG, LABELS_TAG, NOTE_TAG, PARENT_TAG, RUN_NAME_TAG, USER_TAG };
 
 // A Sightline run as MLflow's Run message (info, data, inputs). Responses
 // hold only fields of MLflow's protos; the client ignores unknown fields,
@@ -12,16 +16,6 @@ export const toMlflowStatus: Record<RunStatus, string> = {
   killed: "KILLED",
   crashed: "FAILED",
 };
-
-// Tags MLflow sets that map onto Sightline's own columns: written to the
-// column, read back from it, so both doors show the same value.
-export const RUN_NAME_TAG = "mlflow.runName";
-export const NOTE_TAG = "mlflow.note.content";
-export const GIT_COMMIT_TAG = "mlflow.source.git.commit";
-export const PARENT_TAG = "mlflow.parentRunId";
-export const USER_TAG = "mlflow.user";
-// Native labels (W&B-style tags without values), joined, read-only here.
-export const LABELS_TAG = "sightline.labels";
 
 export const ms = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() : undefined);
 
@@ -66,6 +60,19 @@ export type DatasetInput = {
   tags: { key: string; value: string }[];
   dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
 };
+
+// A run_datasets row as MLflow's DatasetInput.
+export const datasetInput = (d: RunDataset): DatasetInput => ({
+  tags: Object.entries(d.tags ?? {}).map(([key, value]) => ({ key, value })),
+  dataset: {
+    name: d.name,
+    digest: d.digest,
+    source_type: d.sourceType,
+    source: d.source,
+    ...(d.schema !== null ? { schema: d.schema } : {}),
+    ...(d.profile !== null ? { profile: d.profile } : {}),
+  },
+});
 
 export function runJson(run: Run, datasets: DatasetInput[] = []) {
   return {

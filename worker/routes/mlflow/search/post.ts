@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent } from "../../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../../lib/router";
 import { guard } from "../../../middleware/auth";
-import { searchRuns, type RunDatasetRow, type ViewType } from "../../../services/run-search";
+import { searchRuns, type ViewType } from "../../../services/run-search";
 import { invalidParam } from "../lib/errors";
 import { int64 } from "../lib/request";
-import { runJson, type DatasetInput } from "../lib/serialize-run";
+import { datasetInput, runJson } from "../lib/serialize-run";
 import { parseFilter, parseOrderBy } from "./filter";
 
 // MLflow's SearchRuns (service.proto): POST only, as MLflow's server routes it.
@@ -36,18 +36,6 @@ const route = createRoute({
   middleware: guard("read"),
   request: { body: jsonBody(body) },
   responses: { 200: jsonContent(response), ...authErrors },
-});
-
-const datasetInput = (d: RunDatasetRow): DatasetInput => ({
-  tags: Object.entries(d.tags ?? {}).map(([key, value]) => ({ key, value })),
-  dataset: {
-    name: d.name,
-    digest: d.digest,
-    source_type: d.sourceType,
-    source: d.source,
-    ...(d.schema !== null ? { schema: d.schema } : {}),
-    ...(d.profile !== null ? { profile: d.profile } : {}),
-  },
 });
 
 export const searchRunsRoute = newRouter().openapi(route, async (c) => {
