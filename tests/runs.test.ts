@@ -174,6 +174,19 @@ test("the scheduled handler marks runs with a stale heartbeat crashed; a heartbe
   expect((await api("GET", `/api/v1/runs/${stale.id}`, { creds: team.creds })).body.run.finished_at).toBeNull();
 });
 
+// MLflow clients send no heartbeats; an idle MLflow run (a long epoch) is not a crash.
+test("the crash sweep leaves runs made through MLflow's API running", async () => {
+  const team = await makeTeam();
+  const made = await api("POST", "/api/2.0/mlflow/runs/create", { creds: team.creds, json: { experiment_id: "0" } });
+  expect(made.status, made.text).toBe(200);
+  const id = made.body.run.info.run_id as string;
+  const native = await newRun(team, `p-${uniq()}`);
+  await sql(`update runs set heartbeat_at = now() - interval '2 hours' where id = any($1)`, [[id, native.id]]);
+  await runCron();
+  expect((await api("GET", `/api/v1/runs/${id}`, { creds: team.creds })).body.run.status).toBe("running");
+  expect((await api("GET", `/api/v1/runs/${native.id}`, { creds: team.creds })).body.run.status).toBe("crashed");
+});
+
 test("DELETE removes the run and its console output; a second delete is 404", async () => {
   const team = await makeTeam();
   const run = await newRun(team, `p-${uniq()}`);

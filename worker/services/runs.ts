@@ -261,8 +261,10 @@ async function listByJson(db: Db, sort: Sort, where: (SQL | undefined)[], cursor
   return rows as unknown as Row[];
 }
 
-// Cron: runs whose heartbeat stopped are marked crashed, oldest first, in
-// batches small enough to keep each statement short; SKIP LOCKED leaves rows
+// Cron: runs whose heartbeat stopped are marked crashed. Runs made by MLflow
+// clients are left alone: those clients send no heartbeats (a long epoch is
+// not a crash), and MLflow itself leaves a dead client's run RUNNING. Oldest
+// first, in batches small enough to keep each statement short; SKIP LOCKED leaves rows
 // a heartbeat is updating right now to the next sweep.
 export async function markCrashedRuns(db: Db, crashAfterSeconds: number, limit: number): Promise<number> {
   let total = 0;
@@ -273,6 +275,7 @@ export async function markCrashedRuns(db: Db, crashAfterSeconds: number, limit: 
       from (
         select team_id, id from runs
         where status = 'running' and heartbeat_at < now() - make_interval(secs => ${crashAfterSeconds})
+          and coalesce(system->>'client', '') <> 'mlflow'
         order by heartbeat_at limit ${batch}
         for update skip locked
       ) stale
