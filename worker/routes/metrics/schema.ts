@@ -11,7 +11,7 @@ export const metricKey = z
   .string()
   .min(1, "must not be empty")
   .max(256, "must be at most 256 characters")
-  .regex(/^[A-Za-z0-9_./ -]+$/, "use letters, digits, '_', '.', '/', ' ' and '-'");
+  .regex(/^[\p{L}\p{N}_./ :-]+$/u, "use letters, digits, '_', '.', '/', ':', ' ' and '-'");
 
 const MAX_INT = 2 ** 53 - 1;
 // Query strings carry numbers as text; coerce, then insist on an integer in range.

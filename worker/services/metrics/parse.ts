@@ -6,7 +6,9 @@ export const MAX_POINTS_PER_BATCH = 10_000;
 export const MAX_KEYS_PER_RUN = 1_000;
 const MAX_STEP = 2 ** 53 - 1;
 const MAX_TIME = 2 ** 52;
-const KEY_RE = /^[A-Za-z0-9_./ -]{1,256}$/;
+// MLflow's key characters (letters and digits of any script, '_', '.', '/', ':', ' ', '-'),
+// so a key logged through either door reads through both.
+const KEY_RE = /^[\p{L}\p{N}_./ :-]{1,256}$/u;
 
 export type SeriesBatch = { key: string; points: Points };
 // seq "next": the server numbers the batch (MLflow's doors, whose clients send none).
@@ -40,7 +42,7 @@ export function parseBatch(body: unknown, now: number): Batch {
 function parseSeries(key: string, m: unknown, seq: number, now: number): Points {
   const at = `metrics[${JSON.stringify(key)}]`;
   if (!KEY_RE.test(key) || key.trim() !== key) {
-    throw bad(`${at}: a key is 1…256 characters of letters, digits, '_', '.', '/', ' ', '-', without leading or trailing spaces`);
+    throw bad(`${at}: a key is 1…256 characters of letters, digits, '_', '.', '/', ':', ' ', '-', without leading or trailing spaces`);
   }
   if (typeof m !== "object" || m === null) throw bad(`${at}: must be an object {steps, values, timestamps?}`);
   const { steps, values, timestamps } = m as { steps?: unknown; values?: unknown; timestamps?: unknown };
