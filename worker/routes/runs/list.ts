@@ -11,7 +11,8 @@ const route = createRoute({
   path: "/projects/{project}/runs",
   summary: "List a project's runs, filtered and sorted, a page at a time",
   description:
-    "filter: <field><op><value> with field name, config.<path> or summary.<key>.<last|min|max> and op = != < <= > >= ~; " +
+    "filter: <field><op><value> with field name, config.<path> or summary.<key>.<last|min|max> and op = != < <= > >= ~, " +
+    "or parent_id=<run id> (a run's nested runs); " +
     "numeric values compare numerically. order_by: created_at, name, status, config.<path> or summary.<key>.<agg>, '-' for descending.",
   security: bearerSecurity,
   middleware: guard("read"),
