@@ -116,3 +116,24 @@ def test_limits_the_server_enforces(experiment):
     assert e.value.error_code == "INVALID_PARAMETER_VALUE"
     assert c.get_run(run_id).data.params["long_ok"] == "x" * 6000
     assert len(c.get_run(run_id).data.tags["tag_ok"]) == 8000
+
+
+def test_threads_logging_to_one_run_lose_nothing(experiment):
+    # Data-parallel workers often share a run: 8 threads × 5 log-batch calls,
+    # each its own steps of one key, racing on the run's batch numbers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = MlflowClient()
+    run_id = c.create_run(experiment).info.run_id
+
+    def worker(w):
+        for b in range(5):
+            first = (w * 5 + b) * 200
+            c.log_batch(run_id, metrics=[Metric("loss", s / 8000, 1_700_000_000_000 + s, s) for s in range(first, first + 200)])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(worker, range(8)))
+    history = c.get_metric_history(run_id, "loss")
+    assert sorted(m.step for m in history) == list(range(8000))
+    assert all(m.value == m.step / 8000 for m in history)
+    assert c.get_run(run_id).data.metrics["loss"] == 7999 / 8000
