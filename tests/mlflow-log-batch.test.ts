@@ -136,3 +136,29 @@ test("another team's run is RESOURCE_DOES_NOT_EXIST and nothing is written to it
   expectMlflowError(await batch(other, { run_id: runId }), 404, "RESOURCE_DOES_NOT_EXIST");
   expect(await native(team, runId)).toMatchObject({ config: {}, kv_tags: {}, summary: {} });
 });
+
+// Metrics are checked by hand on this hot path (not by zod): every malformed
+// element is still a 400 naming it, and nothing of the batch is written.
+test("malformed metric elements are 400s naming the element, and nothing is written", async () => {
+  const team = await makeTeam();
+  const runId = await makeRun(team);
+  const cases: [unknown, RegExp][] = [
+    ["not an object", /metrics\[0\]: must be an object/],
+    [{ key: 5, value: 1, timestamp: T0 }, /metrics\[0\]\.key: must be a string/],
+    [{ key: "a", value: { x: 1 }, timestamp: T0 }, /metrics\[0\]\.value: must be a number/],
+    [{ key: "a", value: 1, timestamp: "soon" }, /metrics\[0\]\.timestamp: must be an integer/],
+    [{ key: "a", value: 1, timestamp: T0, step: 1.5 }, /metrics\[0\]\.step: must be an integer/],
+    [{ key: "a", value: 1 }, /timestamp/],
+    [{ key: "a", value: "twelve", timestamp: T0 }, /valid double/],
+  ];
+  for (const [bad, message] of cases) {
+    const res = await batch(team, { run_id: runId, metrics: [bad], params: [{ key: "p", value: "1" }] });
+    expectMlflowError(res, 400, "INVALID_PARAMETER_VALUE", message);
+  }
+  // A bad element after good ones, and a repeated key checked once: still all or nothing.
+  const res = await batch(team, { run_id: runId, metrics: [metric("ok", 0), metric("ok", 1), { key: "ok", value: 1, timestamp: "x", step: 2 }] });
+  expectMlflowError(res, 400, "INVALID_PARAMETER_VALUE", /metrics\[2\]\.timestamp/);
+  const run = await native(team, runId);
+  expect(run.summary).toEqual({});
+  expect(run.config).toEqual({});
+});

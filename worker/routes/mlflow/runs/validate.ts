@@ -115,6 +115,11 @@ export const metricFields = {
 export function checkMetric(m: { key?: string; value?: number | string; timestamp?: number; step?: number }, prefix = ""): LoggedPoint {
   if (!m.key) throw missing(at(prefix, "key"));
   checkKey(m.key, at(prefix, "name"), "Metric name");
+  return checkMetricValues(m as typeof m & { key: string }, prefix);
+}
+
+// Value, timestamp and step of a metric whose key is already checked.
+function checkMetricValues(m: { key: string; value?: number | string; timestamp?: number; step?: number }, prefix: string): LoggedPoint {
   const value = toDouble(m.value, at(prefix, "value"));
   if (m.timestamp === undefined) throw missing(at(prefix, "timestamp"));
   if (m.timestamp < 0 || m.timestamp > MAX_TIME) {
@@ -125,6 +130,46 @@ export function checkMetric(m: { key?: string; value?: number | string; timestam
     throw invalidValue(at(prefix, "step"), step, `metric '${m.key}'. Sightline keeps steps from 0 to 2^53-1; log this metric at a step ≥ 0`);
   }
   return { key: m.key, value, timestamp: m.timestamp, step };
+}
+
+// log-batch's metrics, checked by hand rather than by a zod object per
+// element: 1,000 of them a request is the MLflow door's hot path (zod cost
+// ≈ 0.9 µs a point, a quarter of the route's CPU). Same rules as checkMetric;
+// a key seen earlier in the batch is not checked again.
+export function checkRawMetrics(raw: unknown[]): LoggedPoint[] {
+  const seen = new Set<string>();
+  const out: LoggedPoint[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const prefix = `metrics[${i}]`;
+    const m = raw[i];
+    if (typeof m !== "object" || m === null || Array.isArray(m)) throw invalidParam(`${prefix}: must be an object {key, value, timestamp, step}`);
+    const { key, value, timestamp, step } = m as Record<string, unknown>;
+    if (key !== undefined && typeof key !== "string") throw invalidParam(`${at(prefix, "key")}: must be a string`);
+    if (value !== undefined && typeof value !== "number" && typeof value !== "string") throw invalidParam(`${at(prefix, "value")}: must be a number`);
+    const point = {
+      key: key as string | undefined,
+      value: value as number | string | undefined,
+      timestamp: rawInt64(timestamp, at(prefix, "timestamp")),
+      step: rawInt64(step, at(prefix, "step")),
+    };
+    if (point.key && seen.has(point.key)) out[i] = checkMetricValues(point as typeof point & { key: string }, prefix);
+    else {
+      out[i] = checkMetric(point, prefix);
+      seen.add(point.key!);
+    }
+  }
+  return out;
+}
+
+// int64 as protobuf's JSON sends it (a string) or as a number.
+function rawInt64(v: unknown, path: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (typeof v === "string" && /^-?\d{1,16}$/.test(v)) {
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  throw invalidParam(`${path}: must be an integer within ±2^53`);
 }
 
 export function checkBatchLimits(metrics: number, params: number, tags: number) {
