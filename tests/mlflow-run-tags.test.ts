@@ -1,29 +1,16 @@
 import { expect, test } from "vitest";
 import { api } from "./helpers/api";
 import { makeProject, makeRun, makeTeam, type Team } from "./helpers/harness";
-import { expectMlflowError, mlflow } from "./helpers/mlflow";
+import { createMlflowRun, expectMlflowError, getMlflowRun, mlflowPost, nativeRun, tagsOf } from "./helpers/mlflow";
 
 // MLflow run tags: the ones that mean something to Sightline live in its
 // columns (name, notes, git commit, parent) and read the same through both
 // doors; the rest are key-values, last write wins.
 
-const create = async (team: Team, json: Record<string, unknown>) => {
-  const res = await mlflow("POST", "runs/create", { creds: team.creds, json });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const getRun = async (team: Team, runId: string) => {
-  const res = await mlflow("GET", "runs/get", { creds: team.creds, query: { run_id: runId } });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const native = async (team: Team, runId: string) => {
-  const res = await api("GET", `/api/v1/runs/${runId}`, { creds: team.creds });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const tagsOf = (run: any) => Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
-const post = (team: Team, path: string, json: unknown) => mlflow("POST", path, { creds: team.creds, json });
+const create = createMlflowRun;
+const getRun = getMlflowRun;
+const native = nativeRun;
+const post = mlflowPost;
 
 test("tags map onto name, notes, git and parent both ways; other tags are last-write-wins key-values", async () => {
   const team = await makeTeam();

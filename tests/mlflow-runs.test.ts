@@ -2,28 +2,15 @@ import { expect, test } from "vitest";
 import { api } from "./helpers/api";
 import { sql } from "./helpers/db";
 import { makeKey, makeProject, makeRun, makeTeam, type Team } from "./helpers/harness";
-import { expectMlflowError, mlflow } from "./helpers/mlflow";
+import { createMlflowRun, expectMlflowError, getMlflowRun, mlflow, mlflowPost, nativeRun, tagsOf } from "./helpers/mlflow";
 
 // MLflow's run verbs, checked against MLflow's own server semantics
 // (mlflow/server/handlers.py, mlflow/store/tracking/sqlalchemy_store.py).
 
-const create = async (team: Team, json: Record<string, unknown>) => {
-  const res = await mlflow("POST", "runs/create", { creds: team.creds, json });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const getRun = async (team: Team, runId: string) => {
-  const res = await mlflow("GET", "runs/get", { creds: team.creds, query: { run_id: runId } });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const native = async (team: Team, runId: string) => {
-  const res = await api("GET", `/api/v1/runs/${runId}`, { creds: team.creds });
-  expect(res.status, res.text).toBe(200);
-  return res.body.run;
-};
-const tagsOf = (run: any) => Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
-const post = (team: Team, path: string, json: unknown) => mlflow("POST", path, { creds: team.creds, json });
+const create = createMlflowRun;
+const getRun = getMlflowRun;
+const native = nativeRun;
+const post = mlflowPost;
 
 test("create: MLflow's fields land in Sightline's columns and read back the same through both doors", async () => {
   const team = await makeTeam();

@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { exec, must, PYTHON, ROOT } from "../local/python-exec.ts";
 import { stack } from "./helpers/api";
 
 // The Python SDK under pytest, against this run's stack: installed the way a
@@ -10,33 +9,9 @@ import { stack } from "./helpers/api";
 // the standard library) into a cached venv, then python/tests run with the
 // stack's URL. Each pytest module signs up its own team.
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VENV = join(ROOT, ".sightline", "python-venv");
 const PY = join(VENV, "bin", "python");
 const TARGET = join(ROOT, ".sightline", "python-target");
-const PYTHON = process.env.PYTHON ?? "python3";
-
-type Outcome = { code: number | null; out: string };
-
-function exec(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    p.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    p.stderr.on("data", (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-    p.on("error", reject);
-    p.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
-async function must(cmd: string, args: string[]): Promise<void> {
-  const r = await exec(cmd, args);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}:\n${r.out}`);
-}
 
 const PIP = ["-m", "pip", "install", "-q", "--no-deps", "--no-index", "--disable-pip-version-check"];
 

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { api, type Creds, type Reply } from "./api";
+import type { Team } from "./harness";
 
 // Calls MLflow's REST API the way its client does: JSON bodies on POST/PATCH/DELETE,
 // query strings on GET (repeated keys for lists).
@@ -24,3 +25,22 @@ export function expectMlflowError(res: Reply, status: number, errorCode: string,
   expect(res.body?.message, res.text).toBeTypeOf("string");
   if (message) expect(res.body.message, res.text).toMatch(message);
 }
+
+// The run verbs most MLflow tests call, answering 200 or failing the test.
+export const createMlflowRun = async (team: Team, json: Record<string, unknown>) => {
+  const res = await mlflow("POST", "runs/create", { creds: team.creds, json });
+  expect(res.status, res.text).toBe(200);
+  return res.body.run;
+};
+export const getMlflowRun = async (team: Team, runId: string) => {
+  const res = await mlflow("GET", "runs/get", { creds: team.creds, query: { run_id: runId } });
+  expect(res.status, res.text).toBe(200);
+  return res.body.run;
+};
+export const nativeRun = async (team: Team, runId: string) => {
+  const res = await api("GET", `/api/v1/runs/${runId}`, { creds: team.creds });
+  expect(res.status, res.text).toBe(200);
+  return res.body.run;
+};
+export const tagsOf = (run: any) => Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
+export const mlflowPost = (team: Team, path: string, json: unknown) => mlflow("POST", path, { creds: team.creds, json });
