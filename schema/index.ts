@@ -10,3 +10,4 @@ export * from "./tables/artifacts";
 export * from "./tables/logs";
 export * from "./tables/metrics";
 export * from "./tables/mlflow";
+export * from "./tables/tenancy";

@@ -121,7 +121,8 @@ export function createApp() {
     const reply = (e: ApiError) => {
       // Unavailable is transient (a lost database connection, a serialization
       // conflict): clients that honour Retry-After come back in a second.
-      if (e.code === "unavailable" && !c.res.headers.has("Retry-After")) c.header("Retry-After", "1");
+      if (e.retryAfter !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(e.retryAfter))));
+      else if (e.code === "unavailable" && !c.res.headers.has("Retry-After")) c.header("Retry-After", "1");
       if (mlflow) {
         const m = mlflowError(e);
         return c.json(m.body, m.status as 400);

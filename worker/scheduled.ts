@@ -4,8 +4,10 @@ import { createStorage } from "./lib/storage";
 import { collectArtifactGarbage } from "./services/artifacts/gc";
 import { compactMetrics } from "./services/metrics/compaction";
 import { sweepRateLimits } from "./services/rate-limit";
+import { runRetention } from "./services/retention";
 import { markCrashedRuns } from "./services/runs";
 import { sweepSessions } from "./services/sessions";
+import { runTeamDeletions } from "./services/team-deletion";
 
 // Cron work: each task is bounded and independent, so one failing does not
 // stop the others.
@@ -17,6 +19,9 @@ export async function runScheduled(env: Bindings, scheduledTime: number): Promis
     sessions: () => sweepSessions(db),
     compaction: () => compactMetrics(db),
     crash_sweep: () => markCrashedRuns(db, config.CRASH_AFTER_SECONDS, 5000),
+    team_deletion: () => runTeamDeletions(db, createStorage(config)),
+    retention: () => runRetention(db, createStorage(config)),
+    // After the two above, so objects they left unreferenced go this tick.
     artifact_gc: () => collectArtifactGarbage(db, createStorage(config)),
   };
   const outcome: Record<string, string> = {};

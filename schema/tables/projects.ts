@@ -1,4 +1,4 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 
 export const projects = pgTable(
@@ -15,6 +15,8 @@ export const projects = pgTable(
     // Set when deleted through MLflow's API (its experiments are soft-deleted
     // and restorable); native lists leave such projects out.
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // History retention for this project's runs, when shorter than the plan's.
+    retentionDays: integer("retention_days"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -22,6 +22,10 @@ export type ErrorCode = keyof typeof errorStatus;
 export class ApiError extends HTTPException {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
+  // Top-level fields of the error object (a quota refusal's limit, used, plan).
+  fields?: Record<string, unknown>;
+  // Seconds for the Retry-After header (429s).
+  retryAfter?: number;
 
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(errorStatus[code], { message });
@@ -31,12 +35,13 @@ export class ApiError extends HTTPException {
 }
 
 export type ErrorBody = {
-  error: { code: ErrorCode; message: string; request_id: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; request_id: string; details?: Record<string, unknown>; [field: string]: unknown };
 };
 
 export function errorBody(err: ApiError, requestId: string): ErrorBody {
   return {
     error: {
+      ...err.fields,
       code: err.code,
       message: err.message,
       request_id: requestId,
