@@ -1,5 +1,7 @@
 import type { Area } from "../route-table";
 import { artifactsArea } from "./artifacts";
+import { auditArea } from "./audit";
+import { invitesArea } from "./invites";
 import { logsArea } from "./logs";
 import { metricsArea } from "./metrics";
 import { mlflowArtifactArea } from "./mlflow-artifacts";
@@ -8,7 +10,9 @@ import { mlflowRegistryArea } from "./mlflow-registry";
 import { mlflowRunsArea } from "./mlflow-runs";
 import { mlflowSearchArea } from "./mlflow-search";
 import { platform } from "./platform";
+import { retentionArea } from "./retention";
 import { runsArea } from "./runs";
+import { usageArea } from "./usage";
 
 // One line per area of the API; a new area adds its file and its line here.
 export const areas: Area[] = [
@@ -22,4 +26,8 @@ export const areas: Area[] = [
   mlflowSearchArea,
   mlflowArtifactArea,
   mlflowRegistryArea,
+  invitesArea,
+  usageArea,
+  retentionArea,
+  auditArea,
 ];
