@@ -10,13 +10,18 @@ import type { Principal, Scope } from "../lib/principal";
 import { roleRank, roleScopes } from "../lib/principal";
 import { lookupApiKey, touchApiKey } from "../services/api-keys";
 import { lookupSession } from "../services/sessions";
+import { checkApiRate } from "../services/team-rates";
 import type { Role } from "../../schema";
 
 export const SESSION_COOKIE = "sl_session";
 
 // The one place that decides who is calling and for which team.
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("principal", await resolvePrincipal(c));
+  const principal = await resolvePrincipal(c);
+  c.set("principal", principal);
+  // The team's API request rate (docs/adr/0012): in memory, after the team is
+  // known, before any handler work; every door passes here.
+  await checkApiRate(c.get("db"), principal.teamId);
   await next();
 });
 

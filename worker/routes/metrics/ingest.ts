@@ -5,6 +5,7 @@ import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { ingestBatch } from "../../services/metrics/ingest";
 import { parseBatch } from "../../services/metrics/parse";
+import { checkIngestRate } from "../../services/team-rates";
 import { readBodyText } from "./body";
 import { ingestBody, ingestResult, runParams } from "./schema";
 
@@ -42,6 +43,8 @@ export const ingestRoute = router.openapi(route, async (c) => {
     throw new ApiError("invalid_argument", "body: is not valid JSON");
   }
   const batch = parseBatch(body, Date.now());
+  // Before anything is written: a refused batch stores nothing (the SDK retries it after Retry-After).
+  await checkIngestRate(c.get("db"), c.get("principal").teamId, batch.total);
   const result = await ingestBatch(c.get("db"), c.get("principal").teamId, c.req.valid("param").run, batch);
   return c.json(result, 200);
 });

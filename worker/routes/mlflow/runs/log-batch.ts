@@ -3,6 +3,7 @@ import { jsonBody, jsonContent } from "../../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../../lib/router";
 import { guard } from "../../../middleware/auth";
 import { logRunBatch } from "../../../services/run-batch";
+import { checkIngestRate } from "../../../services/team-rates";
 import { runIdOf, runRef } from "../lib/request";
 import { emptyReply, mlflowErrors } from "./schema";
 import { checkBatchLimits, checkParam, checkRawMetrics, checkTag, checkUniqueParamKeys } from "./validate";
@@ -40,6 +41,8 @@ export const logBatchRoute = newRouter().openapi(route, async (c) => {
   const params = p.map((x, i) => checkParam(x, `params[${i}]`));
   const tags = t.map((x, i) => checkTag(x, `tags[${i}]`));
   checkUniqueParamKeys(params);
+  // All or nothing: over the team's ingest rate, params and tags are refused too.
+  await checkIngestRate(c.get("db"), c.get("principal").teamId, metrics.length);
   await logRunBatch(c.get("db"), c.get("principal").teamId, runId, { metrics, params, tags });
   return c.json({}, 200);
 });

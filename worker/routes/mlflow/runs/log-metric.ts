@@ -3,6 +3,7 @@ import { jsonBody, jsonContent } from "../../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../../lib/router";
 import { guard } from "../../../middleware/auth";
 import { logRunBatch } from "../../../services/run-batch";
+import { checkIngestRate } from "../../../services/team-rates";
 import { runIdOf, runRef } from "../lib/request";
 import { emptyReply, mlflowErrors } from "./schema";
 import { checkMetric, metricFields } from "./validate";
@@ -24,6 +25,7 @@ export const logMetricRoute = newRouter().openapi(route, async (c) => {
   const req = c.req.valid("json");
   const runId = runIdOf(req);
   const metric = checkMetric(req);
+  await checkIngestRate(c.get("db"), c.get("principal").teamId, 1);
   await logRunBatch(c.get("db"), c.get("principal").teamId, runId, { metrics: [metric], params: [], tags: [] });
   return c.json({}, 200);
 });
