@@ -10,6 +10,7 @@ import { jsonBody } from "./middleware/json-body";
 import { services } from "./middleware/services";
 import { apiKeysRouter } from "./routes/api-keys";
 import { artifactsRouter } from "./routes/artifacts";
+import { auditRouter } from "./routes/audit";
 import { authRouter } from "./routes/auth";
 import { healthRouter } from "./routes/health";
 import { logsRouter } from "./routes/logs";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/api/v1/teams", teamsRouter);
   app.route("/api/v1/members", membersRouter);
   app.route("/api/v1/api-keys", apiKeysRouter);
+  app.route("/api/v1/audit", auditRouter);
   app.route("/api/v1/projects", projectsRouter);
   app.route("/api/v1", runsRouter);
   app.route("/api/v1", metricsRouter);

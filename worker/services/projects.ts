@@ -66,9 +66,10 @@ export async function updateProject(
   }
 }
 
-export async function deleteProject(db: Db, teamId: string, ref: string): Promise<void> {
+export async function deleteProject(db: Db, teamId: string, ref: string): Promise<Project> {
   const current = await getProjectInTeam(db, teamId, ref);
   await db.delete(projects).where(and(eq(projects.teamId, teamId), eq(projects.id, current.id)));
+  return current;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -7,6 +7,7 @@ import { createApiKey } from "../../services/api-keys";
 import { apiKeySchema } from "../auth/schema";
 import { apiKeyJson } from "../auth/serialize";
 import { createKeyBody } from "./schema";
+import { audit } from "../../lib/audit-context";
 
 const route = createRoute({
   method: "post",
@@ -34,5 +35,6 @@ export const createKeyRoute = newRouter().openapi(route, async (c) => {
       : undefined;
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw new ApiError("invalid_argument", "expires_at: must be in the future");
   const created = await createApiKey(c.get("db"), p.teamId, p.userId, p.role ?? "viewer", { label: body.label, scopes: body.scopes, expiresAt });
+  await audit(c, { action: "api_key.create", resourceType: "api_key", resourceId: created.id, details: { label: created.label, scopes: created.scopes } });
   return c.json({ api_key: apiKeyJson(created), key: created.key }, 201);
 });

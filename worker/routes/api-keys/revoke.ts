@@ -5,6 +5,7 @@ import { guard } from "../../middleware/auth";
 import { forgetKey } from "../../lib/key-cache";
 import { revokeApiKey } from "../../services/api-keys";
 import { keyParams } from "./schema";
+import { audit } from "../../lib/audit-context";
 
 const route = createRoute({
   method: "delete",
@@ -21,6 +22,7 @@ export const revokeKeyRoute = newRouter().openapi(route, async (c) => {
   const p = c.get("principal");
   const isAdmin = p.role === "admin" || p.role === "owner";
   await revokeApiKey(c.get("db"), p.teamId, key_id, { userId: p.userId, isAdmin });
+  await audit(c, { action: "api_key.revoke", resourceType: "api_key", resourceId: key_id });
   forgetKey(key_id);
   return c.body(null, 204);
 });

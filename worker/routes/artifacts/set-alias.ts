@@ -5,6 +5,7 @@ import { guard } from "../../middleware/auth";
 import { checkAlias } from "../../services/artifacts/aliases";
 import { aliasesByVersion, getArtifactInTeam, pointAlias, resolveVersion } from "../../services/artifacts/versions";
 import { aliasBody, aliasParams, versionJson, versionSchema } from "./schema";
+import { audit } from "../../lib/audit-context";
 
 const route = createRoute({
   method: "put",
@@ -23,6 +24,7 @@ export const setAliasRoute = newRouter().openapi(route, async (c) => {
   const artifact = await getArtifactInTeam(db, teamId, project, name);
   const version = await resolveVersion(db, teamId, artifact, c.req.valid("json").version);
   await pointAlias(db, teamId, artifact.id, alias, version.id);
+  await audit(c, { action: "artifact.alias_set", resourceType: "artifact", resourceId: artifact.id, details: { alias, version: version.version, version_id: version.id } });
   const aliases = await aliasesByVersion(db, teamId, artifact.id);
   return c.json({ version: versionJson(version, aliases.get(version.id)) }, 200);
 });

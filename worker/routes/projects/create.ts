@@ -4,6 +4,7 @@ import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { createProject } from "../../services/projects";
 import { createProjectBody, projectJson, projectSchema } from "./schema";
+import { audit } from "../../lib/audit-context";
 
 const route = createRoute({
   method: "post",
@@ -17,5 +18,6 @@ const route = createRoute({
 
 export const createProjectRoute = newRouter().openapi(route, async (c) => {
   const project = await createProject(c.get("db"), c.get("principal").teamId, c.req.valid("json"));
+  await audit(c, { action: "project.create", resourceType: "project", resourceId: project.id, details: { name: project.name } });
   return c.json({ project: projectJson(project) }, 201);
 });

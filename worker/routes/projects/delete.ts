@@ -3,6 +3,7 @@ import { authErrors, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { deleteProject } from "../../services/projects";
+import { audit } from "../../lib/audit-context";
 import { projectParams } from "./schema";
 
 const route = createRoute({
@@ -16,6 +17,7 @@ const route = createRoute({
 });
 
 export const deleteProjectRoute = newRouter().openapi(route, async (c) => {
-  await deleteProject(c.get("db"), c.get("principal").teamId, c.req.valid("param").project);
+  const gone = await deleteProject(c.get("db"), c.get("principal").teamId, c.req.valid("param").project);
+  await audit(c, { action: "project.delete", resourceType: "project", resourceId: gone.id, details: { name: gone.name } });
   return c.body(null, 204);
 });

@@ -4,6 +4,7 @@ import { bearerSecurity, newRouter } from "../../lib/router";
 import { guard } from "../../middleware/auth";
 import { deleteRun } from "../../services/runs";
 import { runParams } from "./schema";
+import { audit } from "../../lib/audit-context";
 
 const route = createRoute({
   method: "delete",
@@ -17,5 +18,6 @@ const route = createRoute({
 
 export const deleteRunRoute = newRouter().openapi(route, async (c) => {
   await deleteRun(c.get("db"), c.get("principal").teamId, c.req.valid("param").run);
+  await audit(c, { action: "run.delete", resourceType: "run", resourceId: c.req.valid("param").run });
   return c.body(null, 204);
 });

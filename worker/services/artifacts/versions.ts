@@ -191,7 +191,8 @@ export async function versionFiles(db: Db, teamId: string, versionId: string) {
 }
 
 // The version's objects are freed by garbage collection once nothing else names them.
-export async function deleteVersion(db: Db, teamId: string, artifact: Artifact, version: Version): Promise<void> {
+// `also` runs in the same transaction (the audit row), so both commit or neither.
+export async function deleteVersion(db: Db, teamId: string, artifact: Artifact, version: Version, also?: (tx: Tx) => Promise<void>): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(artifactVersions).where(and(eq(artifactVersions.teamId, teamId), eq(artifactVersions.id, version.id)));
     const [newest] = await tx
@@ -201,5 +202,6 @@ export async function deleteVersion(db: Db, teamId: string, artifact: Artifact, 
       .orderBy(desc(artifactVersions.version))
       .limit(1);
     if (newest) await pointAlias(tx, teamId, artifact.id, LATEST, newest.id);
+    await also?.(tx);
   });
 }

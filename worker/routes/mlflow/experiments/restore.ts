@@ -7,6 +7,7 @@ import { doesNotExist } from "../lib/errors";
 import { experimentProject } from "../lib/experiments";
 import { required } from "../lib/request";
 import { emptyResponse, experimentIdField } from "./schema";
+import { audit } from "../../../lib/audit-context";
 
 const route = createRoute({
   method: "post",
@@ -24,5 +25,6 @@ export const restoreExperimentRoute = newRouter().openapi(route, async (c) => {
   const project = await experimentProject(c.get("db"), teamId, id);
   // An active one reads as missing, as in MLflow (it looks among deleted experiments).
   if (!(await setProjectDeleted(c.get("db"), teamId, project.id, false))) throw doesNotExist(`No Experiment with id=${id} exists`);
+  await audit(c, { action: "project.restore", resourceType: "project", resourceId: project.id, details: { via: "mlflow", name: project.name } });
   return c.json({}, 200);
 });

@@ -5,6 +5,7 @@ import { guard } from "../../../middleware/auth";
 import { setRunDeleted } from "../../../services/runs";
 import { runIdOf } from "../lib/request";
 import { emptyReply, mlflowErrors, runRefBody } from "./schema";
+import { audit } from "../../../lib/audit-context";
 
 const route = createRoute({
   method: "post",
@@ -18,5 +19,6 @@ const route = createRoute({
 
 export const deleteRunRoute = newRouter().openapi(route, async (c) => {
   await setRunDeleted(c.get("db"), c.get("principal").teamId, runIdOf(c.req.valid("json")), true);
+  await audit(c, { action: "run.delete", resourceType: "run", resourceId: runIdOf(c.req.valid("json")), details: { via: "mlflow", soft: true } });
   return c.json({}, 200);
 });

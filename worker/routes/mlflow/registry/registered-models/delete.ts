@@ -6,6 +6,7 @@ import { deleteModel } from "../../../../services/registry/models";
 import { emptyResponse } from "../../experiments/schema";
 import { required } from "../../lib/request";
 import { deleteRequest } from "../schema";
+import { audit } from "../../../../lib/audit-context";
 
 const fields = z.object({ name: z.string().optional() });
 
@@ -22,5 +23,6 @@ const route = createRoute({
 export const deleteRegisteredModelRoute = newRouter().openapi(route, async (c) => {
   const req = { ...c.req.valid("query"), ...c.req.valid("json") };
   await deleteModel(c.get("db"), c.get("principal").teamId, required(req.name, "name"));
+  await audit(c, { action: "registered_model.delete", resourceType: "registered_model", resourceId: req.name, details: { via: "mlflow" } });
   return c.json({}, 200);
 });

@@ -1,0 +1,5 @@
+import { newRouter } from "../../lib/router";
+import { listAuditRoute } from "./list";
+
+export const auditRouter = newRouter();
+auditRouter.route("/", listAuditRoute);
