@@ -7,10 +7,11 @@ import { SessionContext } from "./lib/session";
 import type { Session } from "./lib/types";
 import { AuthPage } from "./pages/auth";
 import { ComparePage } from "./pages/compare";
-import { KeysPage } from "./pages/keys";
+import { InvitePage } from "./pages/invite";
 import { ProjectsPage } from "./pages/projects";
 import { RunPage } from "./pages/run";
 import { RunsPage } from "./pages/runs";
+import { SETTINGS_TABS, SettingsPage, type SettingsTab } from "./pages/settings";
 
 const PUBLIC = new Set(["/login", "/signup"]);
 
@@ -36,9 +37,12 @@ export function App() {
     return () => window.removeEventListener("sl:unauthenticated", out);
   }, []);
 
+  // An invite link opens for anyone: it offers log-in or sign-up itself.
+  const invite = match("/invite/:token", loc.path);
+
   // Signed out on a private page → log in, and come back afterwards.
   useEffect(() => {
-    if (session === null && !PUBLIC.has(loc.path)) {
+    if (session === null && !PUBLIC.has(loc.path) && !invite) {
       const back = loc.path === "/" ? "" : `?next=${encodeURIComponent(loc.path + location.search)}`;
       navigate(`/login${back}`, { replace: true });
     }
@@ -50,6 +54,12 @@ export function App() {
   }, [loc.path]);
 
   if (bootError) return <ErrorBox error={bootError} retry={refresh} />;
+  if (invite)
+    return (
+      <main id="main">
+        <InvitePage token={invite.token!} session={session} onSession={refresh} />
+      </main>
+    );
   if (session === null) return PUBLIC.has(loc.path) ? <AuthPage mode={loc.path === "/signup" ? "signup" : "login"} onDone={refresh} /> : <Loading what="Redirecting" />;
   // While /me is in flight the page already loads its own data (a signed-out
   // visitor's requests answer 401 and land on the login page).
@@ -65,7 +75,8 @@ export function App() {
 function route(path: string, query: URLSearchParams) {
   let m: Record<string, string> | null;
   if (path === "/projects") return <ProjectsPage />;
-  if (path === "/settings/keys") return <KeysPage />;
+  if (path === "/settings") return <SettingsPage tab="members" />;
+  if ((m = match("/settings/:tab", path)) && SETTINGS_TABS.some((t) => t.id === m!.tab)) return <SettingsPage tab={m.tab as SettingsTab} />;
   if ((m = match("/projects/:project/compare", path))) return <ComparePage project={m.project!} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />;
   if ((m = match("/projects/:project", path))) return <RunsPage key={m.project} project={m.project!} />;
   if ((m = match("/runs/:run", path))) return <RunPage key={m.run} runId={m.run!} />;
@@ -84,5 +95,7 @@ function titleFor(path: string) {
   if (path.endsWith("/compare")) return "Compare · Sightline";
   if (path.startsWith("/projects/")) return `${decodeURIComponent(path.split("/")[2] ?? "")} · Sightline`;
   if (path === "/settings/keys") return "API keys · Sightline";
+  if (path.startsWith("/settings")) return `${SETTINGS_TABS.find((t) => path.endsWith(`/${t.id}`))?.label ?? "Settings"} · Sightline`;
+  if (path.startsWith("/invite/")) return "Invite · Sightline";
   return "Sightline";
 }

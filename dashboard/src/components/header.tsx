@@ -3,6 +3,7 @@ import { api } from "../lib/api";
 import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 import { applyTheme, currentTheme, type ThemeChoice } from "../lib/theme";
+import { useUsage, warningsOf } from "../lib/usage";
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
 const THEME_ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
@@ -11,6 +12,9 @@ export function Header({ path }: { path: string }) {
   const { session, refresh } = useSession()!;
   const [theme, setTheme] = useState(currentTheme);
   const [busy, setBusy] = useState(false);
+  const { usage } = useUsage(session.team.id);
+  const warnings = usage ? warningsOf(usage) : [];
+  const full = warnings.some((w) => w.level === "100%");
 
   async function switchTeam(id: string) {
     if (id === "__new") {
@@ -34,8 +38,9 @@ export function Header({ path }: { path: string }) {
     location.href = "/login";
   }
 
-  const nav = (href: string, label: string) => (
-    <a href={href} class={path === href || (href === "/projects" && path.startsWith("/projects")) ? "active" : ""}>
+  const active = (href: string) => path === href || (href === "/projects" && path.startsWith("/projects")) || (href === "/settings/members" && path.startsWith("/settings") && path !== "/settings/keys");
+  const nav = (href: string, label: string, cls = "") => (
+    <a href={href} class={`${cls} ${active(href) ? "active" : ""}`}>
       {label}
     </a>
   );
@@ -49,9 +54,21 @@ export function Header({ path }: { path: string }) {
       </a>
       <nav>
         {nav("/projects", "Projects")}
-        {nav("/settings/keys", "API keys")}
+        {nav("/settings/members", "Settings")}
+        {nav("/settings/keys", "API keys", "wide-only")}
       </nav>
       <div class="spacer" />
+      {warnings.length > 0 && (
+        <a
+          href="/settings/usage"
+          class={`usage-flag ${full ? "full" : "high"}`}
+          data-testid="usage-flag"
+          title={warnings.map((w) => `${w.label}: ${Math.floor(w.ratio * 100)}%`).join(", ")}
+          aria-label={`Usage warning: ${warnings.map((w) => `${w.label} at ${Math.floor(w.ratio * 100)}%`).join(", ")}`}
+        >
+          ⚠ <span class="flag-text">{full ? "limit reached" : `${Math.floor(Math.max(...warnings.map((w) => w.ratio)) * 100)}% of a limit`}</span>
+        </a>
+      )}
       <label class="team-switch">
         <span class="sr-only">Team</span>
         <select aria-label="Team" value={session.team.id} disabled={busy} onChange={(e) => switchTeam((e.target as HTMLSelectElement).value)}>

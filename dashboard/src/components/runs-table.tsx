@@ -3,13 +3,19 @@ import { configAt, fmtAgo, fmtDuration, fmtNum, fmtValue, num } from "../lib/for
 import { SORTABLE } from "../lib/filter";
 import { navigate } from "../lib/router";
 import type { Run } from "../lib/types";
+import { PinButton, RetentionBadge } from "./retention";
 import { VirtualList } from "./virtual-list";
+
+// Retention marks: runs deleted within 7 days, and the pin that keeps a run
+// (onPin absent: the viewer cannot write, so the pin is shown, not offered).
+export type RetentionMarks = { deletes: Map<string, string>; pinned: (r: Run) => boolean; onPin?: (r: Run, pinned: boolean) => void };
 
 export type Row = { run: Run; group?: undefined } | { group: { key: string; label: string; runs: Run[] }; run?: undefined };
 const ROW = 28;
 const FIXED = [
   { id: "name", label: "Name", width: 220 },
   { id: "status", label: "Status", width: 90 },
+  { id: "keep", label: "Retention", width: 170 },
   { id: "created_at", label: "Created", width: 96 },
   { id: "duration", label: "Duration", width: 84 },
   { id: "tags", label: "Tags", width: 150 },
@@ -35,7 +41,7 @@ function summaryValue(run: Run, id: string): number {
 }
 
 // Virtual-scrolled runs table; keyboard: ↑/↓ move, Space or x selects, Enter opens.
-export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect }: { rows: Row[]; columns: string[]; orderBy: string; onSort: (col: string) => void; selected: Set<string>; onSelect: (s: Set<string>) => void }) {
+export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, retention }: { rows: Row[]; columns: string[]; orderBy: string; onSort: (col: string) => void; selected: Set<string>; onSelect: (s: Set<string>) => void; retention?: RetentionMarks }) {
   const [cursor, setCursor] = useState(0);
   const scroller = useRef<HTMLDivElement | null>(null);
   const cols = [...FIXED, ...columns.map((id) => ({ id, label: colLabel(id), width: 110 }))];
@@ -108,13 +114,9 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect }
                 return (
                   <div class="rt-row group" style={{ gridTemplateColumns: template }} key={`g:${g.label}`}>
                     <span />
-                    <span class="grp">
+                    <span class="grp" style={{ gridColumn: `span ${FIXED.length}` }}>
                       {g.key} = <strong>{g.label}</strong> <span class="muted">({g.runs.length})</span>
                     </span>
-                    <span />
-                    <span />
-                    <span />
-                    <span />
                     {columns.map((c) => (
                       <span class="num muted" title="mean over the group">
                         {c.startsWith("summary.") ? fmtNum(mean(g.runs.map((r) => summaryValue(r, c))))  : ""}
@@ -135,6 +137,7 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect }
                   <span>
                     <span class={`badge status-${r.status}`}>{r.status}</span>
                   </span>
+                  <span class="keep-cell">{retention && <Keep run={r} marks={retention} />}</span>
                   <span class="muted" title={r.created_at}>
                     {fmtAgo(r.created_at)}
                   </span>
@@ -154,6 +157,17 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect }
         </div>
       </div>
     </div>
+  );
+}
+
+function Keep({ run, marks }: { run: Run; marks: RetentionMarks }) {
+  const pinned = marks.pinned(run);
+  const deletes = marks.deletes.get(run.id);
+  return (
+    <>
+      {marks.onPin ? <PinButton runId={run.id} runName={run.name} pinned={pinned} small onChange={(p) => marks.onPin!(run, p)} /> : pinned ? <span class="badge">📌 pinned</span> : null}
+      {deletes && !pinned && <RetentionBadge deletesAt={deletes} />}
+    </>
   );
 }
 

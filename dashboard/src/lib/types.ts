@@ -44,6 +44,8 @@ export type Run = {
   kv_tags?: Record<string, string>;
   parent_id?: string | null;
   deleted_at?: string | null;
+  // Pinned runs are kept by retention (issue 11).
+  pinned?: boolean;
 };
 export type RunDataset = {
   name: string;
@@ -66,3 +68,39 @@ export type BucketsReply = {
   series: { run: string; points: Bucket[] }[];
 };
 export type LogLine = { n: number; text: string; stream: "stdout" | "stderr"; ts: number | string | null };
+
+// Issue 11: members, invites, usage, retention and the audit log.
+export type Member = { user_id: string; email: string; name: string | null; role: Role; joined_at: string };
+export type InviteStatus = "pending" | "accepted" | "revoked" | "expired";
+export type Invite = {
+  id: string;
+  role: Exclude<Role, "owner">;
+  email: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+  status: InviteStatus;
+};
+export type InviteLookup = { team_name: string; role: Role; email: string | null; expires_at: string; status: InviteStatus };
+export type LimitName = "seats" | "storageBytes" | "metricPointsPerMonth" | "runsPerMonth" | "retentionDays" | "ingestPointsPerSecond" | "apiRequestsPerSecond" | "shareLinkMaxDays";
+export type Usage = {
+  plan: string;
+  limits: Record<LimitName, number>;
+  usage: { seats: number; storage_bytes: number; points_this_month: number; runs_this_month: number };
+  points_by_day: { day: string; points: number; runs: number }[];
+  warnings: { limit: string; used: number; ratio: number; level: "80%" | "100%" }[];
+};
+export type RetentionRun = { id: string; name: string; project_id: string; created_at: string; deletes_at: string };
+export type AuditEvent = {
+  id: string;
+  at: string;
+  actor: { kind: string; user_id: string | null; email: string | null; key_id: string | null };
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  address: string | null;
+  details: Record<string, unknown> | null;
+};

@@ -9,13 +9,14 @@ import { SecretBox } from "./auth";
 
 const SCOPES: Scope[] = ["read", "write", "admin"];
 
-export function KeysPage() {
+// Embedded in the settings frame, which already names the team.
+export function KeysPage({ embedded = false }: { embedded?: boolean }) {
   const ctx = useSession();
   if (!ctx) return <Loading what="Loading keys" />;
-  return <Keys session={ctx.session} />;
+  return <Keys session={ctx.session} embedded={embedded} />;
 }
 
-function Keys({ session }: { session: Session }) {
+function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
   const keys = useAsync((s) => get<{ api_keys: ApiKey[] }>("/api-keys", s).then((r) => r.api_keys), []);
   const [secret, setSecret] = useState<{ label: string; key: string }>();
   const [error, setError] = useState<string>();
@@ -47,11 +48,17 @@ function Keys({ session }: { session: Session }) {
   }
 
   return (
-    <section class="page">
-      <div class="page-head">
-        <h1>API keys</h1>
-        <span class="muted">for team {session.team.name}</span>
-      </div>
+    <section class={embedded ? "settings-body" : "page"}>
+      {embedded ? (
+        <div class="section-head">
+          <h2>API keys</h2>
+        </div>
+      ) : (
+        <div class="page-head">
+          <h1>API keys</h1>
+          <span class="muted">for team {session.team.name}</span>
+        </div>
+      )}
       <form class="inline-form" onSubmit={create} aria-label="Create an API key">
         <input name="label" placeholder="label, e.g. training cluster" required maxLength={100} aria-label="Key label" />
         {SCOPES.map((s) => (

@@ -3,6 +3,7 @@ import { ChartGrid } from "../components/chart-grid";
 import { Editable } from "../components/editable";
 import { FilesTab } from "../components/files-tab";
 import { LogViewer } from "../components/log-viewer";
+import { PinButton, RetentionBadge, useRetention } from "../components/retention";
 import { ParentLink } from "../components/run-family";
 import { RunOverview } from "../components/run-overview";
 import { ErrorBox, Loading, StatusBadge } from "../components/states";
@@ -10,6 +11,7 @@ import { api, get } from "../lib/api";
 import { colorOf, fmtAgo, fmtDate, fmtDuration } from "../lib/format";
 import { parentOf, projectHref, runUser } from "../lib/mlflow-tags";
 import { setQuery, useLocation } from "../lib/router";
+import { useSession } from "../lib/session";
 import type { MetricInfo, Project, Run } from "../lib/types";
 import { useAsync, useInterval } from "../lib/use-async";
 
@@ -26,6 +28,8 @@ export function RunPage({ runId }: { runId: string }) {
   const projectId = run.data?.project_id;
   const project = useAsync((s) => (projectId ? get<{ project: Project }>(`/projects/${projectId}`, s).then((r) => r.project) : Promise.resolve(undefined)), [projectId]);
   const [now, setNow] = useState(Date.now());
+  const retention = useRetention(projectId);
+  const canWrite = useSession()?.session.scopes.includes("write") ?? false;
   // A deleted run is not followed live, even if its training never ended.
   const live = run.data?.status === "running" && !run.data.deleted_at;
 
@@ -79,6 +83,12 @@ export function RunPage({ runId }: { runId: string }) {
         )}
         <span class="muted">{fmtDuration(live ? now - Date.parse(r.created_at) : r.duration_ms)}</span>
         <span class="muted small">{r.id}</span>
+        {canWrite ? (
+          <PinButton runId={r.id} runName={r.name} pinned={!!r.pinned} onChange={(pinned) => (run.set({ ...r, pinned }), retention.reload())} />
+        ) : r.pinned ? (
+          <span class="badge">📌 pinned</span>
+        ) : null}
+        {!r.pinned && retention.deletes.has(r.id) && <RetentionBadge deletesAt={retention.deletes.get(r.id)!} />}
       </div>
       {(user || parentOf(r)) && (
         <div class="run-meta">

@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ColumnPicker } from "../components/column-picker";
+import { useRetention } from "../components/retention";
 import { RunsTable, type Row } from "../components/runs-table";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { get } from "../lib/api";
 import { configAt, configKeys, fmtValue } from "../lib/format";
 import { parseFilter } from "../lib/filter";
 import { navigate, setQuery, useLocation } from "../lib/router";
+import { useSession } from "../lib/session";
 import type { Project, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { useRuns } from "../lib/use-runs";
@@ -52,6 +54,16 @@ export function RunsPage({ project }: { project: string }) {
   // Until the user picks, show the first few config keys and metrics.
   const columns = cols ?? [...cKeys.slice(0, 4).map((k) => `config.${k}`), ...mKeys.slice(0, 4).map((k) => `summary.${k}.last`)];
   const setCols = (c: string[]) => (localStorage.setItem(colsKey, JSON.stringify(c)), setColsState(c));
+
+  // Retention: which runs go within 7 days; pins made here show at once.
+  const canWrite = useSession()?.session.scopes.includes("write") ?? false;
+  const retention = useRetention(byId ? project : runs[0]?.project_id);
+  const [pins, setPins] = useState<Map<string, boolean>>(new Map());
+  const marks = {
+    deletes: retention.deletes,
+    pinned: (r: Run) => pins.get(r.id) ?? r.pinned ?? false,
+    onPin: canWrite ? (r: Run, p: boolean) => (setPins(new Map(pins).set(r.id, p)), retention.reload()) : undefined,
+  };
 
   const rows: Row[] = useMemo(() => (group ? groupRows(runs, group) : runs.map((run) => ({ run }))), [runs, group]);
 
@@ -146,6 +158,7 @@ export function RunsPage({ project }: { project: string }) {
           onSort={(col) => setQuery({ sort: orderBy === col ? `-${col}` : orderBy === `-${col}` ? col : `-${col}` })}
           selected={selected}
           onSelect={setSelected}
+          retention={marks}
         />
       )}
     </section>
