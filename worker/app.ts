@@ -21,6 +21,7 @@ import { mlflowArtifactsRouter } from "./routes/mlflow-artifacts";
 import { metricsRouter } from "./routes/metrics";
 import { projectsRouter } from "./routes/projects";
 import { runsRouter } from "./routes/runs";
+import { retentionRouter } from "./routes/retention";
 import { teamsRouter } from "./routes/teams";
 import { VERSION } from "./version";
 
@@ -87,6 +88,7 @@ export function createApp() {
   app.route("/api/v1", metricsRouter);
   app.route("/api/v1", logsRouter);
   app.route("/api/v1", artifactsRouter);
+  app.route("/api/v1/retention", retentionRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
 

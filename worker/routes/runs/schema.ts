@@ -49,8 +49,10 @@ export const updateRunBody = z
     notes: text(20_000, 0).optional(),
     config: jsonObject().optional(),
     summary: summaryPatch.optional(),
+    // A pinned run is kept by history retention whatever its age.
+    pinned: z.boolean().optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, tags, notes, config or summary to change");
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, tags, notes, config, summary or pinned to change");
 export type UpdateRunInput = z.infer<typeof updateRunBody>;
 
 export const finishRunBody = z.object({
@@ -104,6 +106,8 @@ export const runSchema = z
     summary: z.record(z.string(), z.unknown()),
     summary_overrides: z.record(z.string(), z.unknown()),
     exit_code: z.number().int().nullable(),
+    // Kept by history retention whatever its age.
+    pinned: z.boolean(),
     created_at: timestamp,
     updated_at: timestamp,
     heartbeat_at: timestamp,

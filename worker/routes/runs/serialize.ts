@@ -17,6 +17,7 @@ export const runJson = (r: Run, now = Date.now()) => ({
   summary: r.summary,
   summary_overrides: r.summaryOverrides,
   exit_code: r.exitCode ?? null,
+  pinned: r.pinned,
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
   heartbeat_at: r.heartbeatAt.toISOString(),
