@@ -13,6 +13,7 @@ import { artifactsRouter } from "./routes/artifacts";
 import { auditRouter } from "./routes/audit";
 import { authRouter } from "./routes/auth";
 import { healthRouter } from "./routes/health";
+import { invitesRouter } from "./routes/invites";
 import { logsRouter } from "./routes/logs";
 import { membersRouter } from "./routes/members";
 import { mlflowRouter } from "./routes/mlflow";
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/api/v1", authRouter);
   app.route("/api/v1/teams", teamsRouter);
   app.route("/api/v1/members", membersRouter);
+  app.route("/api/v1/invites", invitesRouter);
   app.route("/api/v1/api-keys", apiKeysRouter);
   app.route("/api/v1/audit", auditRouter);
   app.route("/api/v1/projects", projectsRouter);

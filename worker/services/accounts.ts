@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { memberships, teams, users, type Role } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError } from "../lib/errors";
@@ -39,12 +39,13 @@ export async function checkCredentials(db: Db, email: string, password: string) 
   return { id: user.id, email: user.email, name: user.name };
 }
 
+// Teams being deleted are no longer listed, switched to or logged in to.
 export async function teamsOfUser(db: Db, userId: string): Promise<TeamView[]> {
   return db
     .select({ id: teams.id, name: teams.name, plan: teams.plan, role: memberships.role })
     .from(memberships)
     .innerJoin(teams, eq(teams.id, memberships.teamId))
-    .where(eq(memberships.userId, userId))
+    .where(and(eq(memberships.userId, userId), isNull(teams.deletingAt)))
     .orderBy(memberships.createdAt);
 }
 
@@ -53,7 +54,7 @@ export async function membershipOf(db: Db, teamId: string, userId: string): Prom
     .select({ id: teams.id, name: teams.name, plan: teams.plan, role: memberships.role })
     .from(memberships)
     .innerJoin(teams, eq(teams.id, memberships.teamId))
-    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId), isNull(teams.deletingAt)))
     .limit(1);
   return row ?? null;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { apiKeys, memberships, type Role } from "../../schema";
+import { apiKeys, memberships, teams, type Role } from "../../schema";
 import { generateApiKey, hashApiKey } from "../lib/api-key-format";
 import type { Db, Writer } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
@@ -80,7 +80,8 @@ export async function revokeApiKey(db: Db, teamId: string, keyId: string, actor:
 }
 
 // The auth path's lookup: a key is usable only while unrevoked and while its
-// user is still a member of its team (with the member's current role).
+// user is still a member of its team (with the member's current role), and
+// while the team is not being deleted.
 export async function lookupApiKey(db: Db, keyId: string): Promise<CachedKey> {
   const [row] = await db
     .select({
@@ -94,6 +95,7 @@ export async function lookupApiKey(db: Db, keyId: string): Promise<CachedKey> {
     })
     .from(apiKeys)
     .innerJoin(memberships, and(eq(memberships.teamId, apiKeys.teamId), eq(memberships.userId, apiKeys.userId)))
+    .innerJoin(teams, and(eq(teams.id, apiKeys.teamId), isNull(teams.deletingAt)))
     .where(eq(apiKeys.id, keyId))
     .limit(1);
   if (!row || row.revokedAt) return null;

@@ -1,8 +1,7 @@
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { apiKeys, memberships, teams, users, type Role } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
-import { planOf } from "../lib/plans";
 import { roleRank } from "../lib/principal";
 
 export async function listMembers(db: Db, teamId: string) {
@@ -14,53 +13,61 @@ export async function listMembers(db: Db, teamId: string) {
     .orderBy(asc(memberships.createdAt));
 }
 
-// Members join only by accepting an invite (consent), which the invites work
-// builds on this: each member takes a seat, and the plan caps seats. The team
-// row is locked so two concurrent joins cannot both take the last seat.
-export async function admitMember(db: Db, teamId: string, userId: string, role: Role) {
-  return db.transaction(async (tx) => {
-    const [team] = await tx.select({ plan: teams.plan }).from(teams).where(eq(teams.id, teamId)).for("update");
-    if (!team) throw notFound("team");
-    const [{ seats } = { seats: 0 }] = await tx
-      .select({ seats: count() })
-      .from(memberships)
-      .where(eq(memberships.teamId, teamId));
-    const plan = planOf(team.plan);
-    if (seats >= plan.seats) {
-      throw new ApiError("quota_exceeded", `seats: the ${plan.name} plan allows ${plan.seats} members; upgrade the plan to add more`, {
-        limit: "seats",
-        value: plan.seats,
-      });
-    }
-    const inserted = await tx
-      .insert(memberships)
-      .values({ teamId, userId, role })
-      .onConflictDoNothing()
-      .returning({ userId: memberships.userId });
-    if (!inserted.length) throw new ApiError("conflict", "already a member of this team");
-  });
-}
-
+// A team always has exactly one owner: ownership moves only by transfer
+// (transferOwnership), never by a role change.
 export async function changeRole(db: Db, teamId: string, actorRole: Role, userId: string, role: Role) {
   const current = await memberOrThrow(db, teamId, userId);
   assertCanGrant(actorRole, role);
   assertCanGrant(actorRole, current.role);
-  if (current.role === "owner" && role !== "owner") await assertAnotherOwner(db, teamId);
+  if (role === "owner" || current.role === "owner") {
+    throw new ApiError("conflict", "a team has exactly one owner; use POST /api/v1/teams/transfer-ownership to hand it over");
+  }
   await db.update(memberships).set({ role }).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+  return { from: current.role, to: role };
 }
 
 export async function removeMember(db: Db, teamId: string, actor: { userId: string; role: Role }, userId: string) {
   const current = await memberOrThrow(db, teamId, userId);
   if (actor.userId !== userId) assertCanGrant(actor.role, current.role);
-  if (current.role === "owner") await assertAnotherOwner(db, teamId);
-  // The member's keys in this team are revoked with the membership, so a later
-  // re-join does not bring old keys (or tokens minted from them) back to life.
+  if (current.role === "owner") {
+    throw new ApiError("conflict", "the owner cannot leave or be removed; transfer ownership first (POST /api/v1/teams/transfer-ownership)");
+  }
+  await dropMembership(db, teamId, userId);
+  return { role: current.role };
+}
+
+// Any member but the owner may leave.
+export const leaveTeam = (db: Db, teamId: string, userId: string) => removeMember(db, teamId, { userId, role: "viewer" }, userId);
+
+// The member's keys in this team are revoked with the membership, so a later
+// re-join does not bring old keys (or tokens minted from them) back to life.
+async function dropMembership(db: Db, teamId: string, userId: string) {
   await db.transaction(async (tx) => {
     await tx.delete(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
     await tx
       .update(apiKeys)
       .set({ revokedAt: new Date() })
       .where(and(eq(apiKeys.teamId, teamId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+  });
+}
+
+// The owner hands the team to another member and becomes an admin, in one
+// transaction on the locked team row, so two transfers cannot leave two owners.
+export async function transferOwnership(db: Db, teamId: string, fromUserId: string, toUserId: string) {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("update");
+    const rows = await tx
+      .select({ userId: memberships.userId, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.teamId, teamId), inArray(memberships.userId, [fromUserId, toUserId])));
+    const from = rows.find((r) => r.userId === fromUserId);
+    const to = rows.find((r) => r.userId === toUserId);
+    if (from?.role !== "owner") throw new ApiError("permission_denied", "only the team's owner can transfer ownership");
+    if (!to) throw notFound("member");
+    if (fromUserId === toUserId) throw new ApiError("conflict", "user_id: you already own this team");
+    await tx.update(memberships).set({ role: "owner" }).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, toUserId)));
+    await tx.update(memberships).set({ role: "admin" }).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, fromUserId)));
+    return { previousRole: to.role };
   });
 }
 
@@ -78,12 +85,4 @@ async function memberOrThrow(db: Db, teamId: string, userId: string) {
 function assertCanGrant(actor: Role, target: Role) {
   if (roleRank[actor] < roleRank.admin) throw new ApiError("permission_denied", "managing members needs the admin role");
   if (target === "owner" && actor !== "owner") throw new ApiError("permission_denied", "only an owner can grant or change the owner role");
-}
-
-async function assertAnotherOwner(db: Db, teamId: string) {
-  const [{ owners } = { owners: 0 }] = await db
-    .select({ owners: sql<number>`count(*)::int` })
-    .from(memberships)
-    .where(and(eq(memberships.teamId, teamId), eq(memberships.role, "owner")));
-  if (owners <= 1) throw new ApiError("conflict", "a team must keep at least one owner; make someone else owner first");
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
-import { memberships, sessions } from "../../schema";
+import { memberships, sessions, teams } from "../../schema";
 import type { Db } from "../lib/db";
 import { randomBase62 } from "../lib/ids";
 import type { CachedSession } from "../lib/key-cache";
@@ -19,12 +19,14 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 }
 
 // The auth path's lookup: a session works in a team only while it is not logged
-// out and its user is still a member there, and with that member's current role.
+// out, its user is still a member there and the team is not being deleted, and
+// with that member's current role.
 export async function lookupSession(db: Db, sessionId: string, teamId: string): Promise<CachedSession> {
   const [row] = await db
     .select({ userId: sessions.userId, revokedAt: sessions.revokedAt, role: memberships.role })
     .from(sessions)
     .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.teamId, teamId)))
+    .innerJoin(teams, and(eq(teams.id, teamId), isNull(teams.deletingAt)))
     .where(eq(sessions.id, sessionId))
     .limit(1);
   if (!row || row.revokedAt) return null;

@@ -22,6 +22,18 @@ export const platformRoutes: RouteCase[] = [
     body: () => ({ role: "viewer" }),
   },
   { method: "DELETE", path: "/api/v1/members/{user_id}", scope: "write", owned: true, params: (f) => ({ user_id: f.otherUserId }) },
+  // The owner cannot leave (409), so the loop's owner keys never leave.
+  { method: "POST", path: "/api/v1/members/leave", scope: "read" },
+  // To oneself: 409 for the owner, 404 for another team (the user is no member there).
+  {
+    method: "POST",
+    path: "/api/v1/teams/transfer-ownership",
+    scope: "admin",
+    owned: true,
+    body: (f) => ({ user_id: f.team.userId }),
+  },
+  // A wrong confirmation is a 400, so the loop never deletes its team.
+  { method: "DELETE", path: "/api/v1/teams/current", scope: "admin", body: () => ({ confirm: "not the team's name" }) },
   { method: "GET", path: "/api/v1/api-keys", scope: "read" },
   { method: "POST", path: "/api/v1/api-keys", scope: "write", body: () => ({ label: "x", scopes: ["read"] }) },
   { method: "DELETE", path: "/api/v1/api-keys/{key_id}", scope: "write", owned: true, params: (f) => ({ key_id: f.spareKeyId }) },

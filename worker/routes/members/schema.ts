@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../env";
 import { email, timestamp } from "../../lib/validation";
 import { roleSchema } from "../auth/schema";
 
@@ -19,4 +21,12 @@ export const memberJson = (m: { userId: string; email: string; name: string | nu
   name: m.name,
   role: m.role,
   joined_at: m.joinedAt.toISOString(),
+});
+
+// /members/leave sits beside /members/{user_id}: a segment that cannot be a
+// user id is no route (the app's 404), so PATCH /members/leave is not served.
+const USER_ID = /^usr_[0-9a-zA-Z]{20}$/;
+export const userIdOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (!USER_ID.test(c.req.param("user_id") ?? "")) return c.notFound();
+  await next();
 });

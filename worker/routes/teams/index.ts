@@ -5,6 +5,8 @@ import { text } from "../../lib/validation";
 import { guard } from "../../middleware/auth";
 import { createTeam, teamsOfUser } from "../../services/accounts";
 import { teamSchema } from "../auth/schema";
+import { deleteTeamRoute } from "./delete";
+import { transferOwnershipRoute } from "./transfer";
 
 const list = createRoute({
   method: "get",
@@ -26,6 +28,8 @@ const create = createRoute({
 });
 
 export const teamsRouter = newRouter();
+teamsRouter.route("/", transferOwnershipRoute);
+teamsRouter.route("/", deleteTeamRoute);
 teamsRouter
   .openapi(list, async (c) => c.json({ teams: await teamsOfUser(c.get("db"), c.get("principal").userId) }, 200))
   .openapi(create, async (c) => {
