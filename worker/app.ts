@@ -24,6 +24,7 @@ import { projectsRouter } from "./routes/projects";
 import { runsRouter } from "./routes/runs";
 import { retentionRouter } from "./routes/retention";
 import { teamsRouter } from "./routes/teams";
+import { usageRouter } from "./routes/usage";
 import { VERSION } from "./version";
 
 const httpCodes: Record<number, ErrorCode> = {
@@ -85,6 +86,7 @@ export function createApp() {
   app.route("/api/v1/invites", invitesRouter);
   app.route("/api/v1/api-keys", apiKeysRouter);
   app.route("/api/v1/audit", auditRouter);
+  app.route("/api/v1/usage", usageRouter);
   app.route("/api/v1/projects", projectsRouter);
   app.route("/api/v1", runsRouter);
   app.route("/api/v1", metricsRouter);

@@ -21,6 +21,7 @@ export type Bindings = {
   AUTH_RATE_WINDOW_SECONDS?: string;
   SESSION_TTL_HOURS?: string;
   CRASH_AFTER_SECONDS?: string;
+  QUOTAS?: string;
 };
 
 export type Variables = {
@@ -71,6 +72,9 @@ const configSchema = z.object({
   AUTH_RATE_WINDOW_SECONDS: intFrom(600, 1, 86_400),
   SESSION_TTL_HOURS: intFrom(24, 1, 24 * 30),
   CRASH_AFTER_SECONDS: intFrom(600, 10, 86_400),
+  // "off" skips usage counting and the points quota at ingest: only for the
+  // bench's check-on vs check-off comparison (docs/adr/0011); never in production.
+  QUOTAS: z.enum(["on", "off"]).default("on"),
 });
 
 export type Config = z.infer<typeof configSchema>;

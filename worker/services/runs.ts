@@ -8,6 +8,7 @@ import { ensureProject, getProjectInTeam, type Project } from "./projects";
 import { getRunInTeam, inactiveRun, type Run } from "./run-lookup";
 import { afterCursor, decodeCursor, encodeCursor, filterCondition, orderClause, parseOrderBy, sortKeyText, type Cursor, type Sort } from "./run-query";
 import { runName } from "./run-names";
+import { reserveRun } from "./usage";
 
 export const MAX_CONFIG_BYTES = 64 * 1024;
 export const MAX_SUMMARY_BYTES = 64 * 1024;
@@ -45,25 +46,30 @@ export async function createRunInProject(db: Db, teamId: string, project: Projec
   const name =
     input.name ??
     sql`${runName()} || '-' || (select count(*) + 1 from ${runs} where ${runs.teamId} = ${teamId} and ${runs.projectId} = ${project.id})::text`;
-  const [row] = await db
-    .insert(runs)
-    .values({
-      teamId,
-      id: input.id ?? newId("run"),
-      projectId: project.id,
-      name,
-      config: input.config ?? {},
-      tags: input.tags ?? [],
-      notes: input.notes ?? "",
-      git: (input.git ?? null) as Run["git"],
-      host: input.host ?? null,
-      system: input.system ?? null,
-      kvTags: input.kvTags ?? {},
-      parentId: input.parentId ?? null,
-      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-    })
-    .returning();
-  return row!;
+  // Checked and counted in the run's own transaction: a refused run counts
+  // nothing, and a run that fails to insert gives its count back.
+  return db.transaction(async (tx) => {
+    await reserveRun(tx, teamId);
+    const [row] = await tx
+      .insert(runs)
+      .values({
+        teamId,
+        id: input.id ?? newId("run"),
+        projectId: project.id,
+        name,
+        config: input.config ?? {},
+        tags: input.tags ?? [],
+        notes: input.notes ?? "",
+        git: (input.git ?? null) as Run["git"],
+        host: input.host ?? null,
+        system: input.system ?? null,
+        kvTags: input.kvTags ?? {},
+        parentId: input.parentId ?? null,
+        ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+      })
+      .returning();
+    return row!;
+  });
 }
 
 const inRun = (teamId: string, runId: string) => and(eq(runs.teamId, teamId), eq(runs.id, runId));

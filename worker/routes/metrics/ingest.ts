@@ -45,6 +45,7 @@ export const ingestRoute = router.openapi(route, async (c) => {
   const batch = parseBatch(body, Date.now());
   // Before anything is written: a refused batch stores nothing (the SDK retries it after Retry-After).
   await checkIngestRate(c.get("db"), c.get("principal").teamId, batch.total);
-  const result = await ingestBatch(c.get("db"), c.get("principal").teamId, c.req.valid("param").run, batch);
+  const quotas = c.get("config").QUOTAS === "on";
+  const result = await ingestBatch(c.get("db"), c.get("principal").teamId, c.req.valid("param").run, batch, { quotas });
   return c.json(result, 200);
 });

@@ -2,10 +2,13 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { objects } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError } from "../../lib/errors";
+import { QuotaError } from "../team-limits";
 import {
   abortMultipart, completeMultipart, createMultipart, headSize, listParts, objectKey, presignPart, presignPut,
   type Store,
 } from "../../lib/presign";
+import { int, numArray, rows, textArray, type Q } from "../metrics/sql";
+import { enforceQuota, limitsOf, overridesSql, planSql, type PlanRow } from "../usage";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type FileEntry = { path: string; size: number; sha256: string };
@@ -44,6 +47,7 @@ export function uniqueObjects(files: FileEntry[]): Map<string, number> {
 // cannot take an object between "already stored, skip the upload" and the commit.
 export async function registerObjects(tx: Tx, teamId: string, unique: Map<string, number>): Promise<ObjectRow[]> {
   if (unique.size === 0) return [];
+  await reserveStorage(tx, teamId, unique);
   const rows = await tx
     .insert(objects)
     .values([...unique].map(([sha256, size]) => ({ teamId, sha256, size })))
@@ -112,6 +116,14 @@ export async function verifyObjects(db: Db, store: Store, teamId: string, shas: 
   }
   const ok = pending.map((r) => r.sha256);
   if (ok.length) {
+    // The reserve counted these at announce; a plan lowered since, or
+    // concurrent announces far from the limit, are caught here.
+    const used = await storageRead(db, teamId);
+    const { plan, limits } = limitsOf(used);
+    if (int(used.used) > limits.storageBytes) {
+      const bytes = pending.reduce((n, r) => n + r.size, 0);
+      throw new QuotaError("quota", "storageBytes", { limit: limits.storageBytes, used: int(used.used) - bytes, plan }, storageRefusal(int(used.used) - bytes, limits.storageBytes, bytes));
+    }
     await db
       .update(objects)
       .set({ state: "stored", uploadId: null, touchedAt: sql`now()` })
@@ -143,6 +155,43 @@ async function checkOne(db: Db, store: Store, teamId: string, r: ObjectRow): Pro
     if (size === r.size) return null;
   }
   return size === null ? `${r.sha256}: not uploaded` : `${r.sha256}: store has ${size} bytes, announced ${r.size}`;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const storageRefusal = (used: number, limit: number, need: number) =>
+  `storage: this team stores ${fmt(used)} of its ${fmt(limit)} bytes (uploads in progress included); these ${fmt(need)} new bytes would exceed it`;
+
+// The plan row and the team's bytes, pending uploads included (a reservation),
+// and of `unique` the bytes the team does not hold yet (dedup is free).
+async function storageRead(q: Q, teamId: string, unique: Map<string, number> = new Map()) {
+  const [r] = await rows<PlanRow & { used: string; fresh: string }>(
+    q,
+    sql`select ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides,
+      (select coalesce(sum(size), 0)::int8 from objects where team_id = ${teamId}) as used,
+      (select coalesce(sum(u.size), 0)::int8 from unnest(${textArray([...unique.keys()])}::text[], ${numArray([...unique.values()])}::int8[]) as u(sha, size)
+        where not exists (select 1 from objects o where o.team_id = ${teamId} and o.sha256 = u.sha)) as fresh`,
+  );
+  return r!;
+}
+
+async function reserveStorage(tx: Tx, teamId: string, unique: Map<string, number>) {
+  const first = await storageRead(tx, teamId, unique);
+  const need = int(first.fresh);
+  if (need === 0) return;
+  const { plan, limits } = limitsOf(first);
+  await enforceQuota(tx, teamId, {
+    name: "storageBytes",
+    plan,
+    limit: limits.storageBytes,
+    used: int(first.used),
+    need,
+    // After the lock another announce may have added some of the same objects: recount both.
+    reread: async () => {
+      const again = await storageRead(tx, teamId, unique);
+      return int(again.used) + int(again.fresh) - need;
+    },
+    describe: (used, limit) => storageRefusal(used, limit, need),
+  });
 }
 
 export async function storageUsage(db: Db, teamId: string): Promise<{ bytes: number; objects: number }> {

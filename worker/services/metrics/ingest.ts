@@ -3,6 +3,7 @@ import type { MetricSummary } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError, notFound } from "../../lib/errors";
 import { inactiveRun } from "../run-lookup";
+import { addUsage, enforceQuota, limitsOf, monthSum, overridesSql, planSql, pointsRefusal, type PlanRow } from "../usage";
 import { bucketize } from "./buckets";
 import { chunkStats, encodeChunk, toHex, type Points } from "./codec";
 import { MAX_KEYS_PER_RUN, type Batch } from "./parse";
@@ -16,6 +17,8 @@ export const CHUNK_POINTS = 128;
 const SMALL_CHUNK = CHUNK_POINTS / 2;
 
 export type IngestResult = { accepted: number; duplicate: boolean };
+// quotas: false skips counting and the points quota (QUOTAS=off, for the bench's comparison).
+export type IngestOptions = { quotas?: boolean };
 
 // MLflow batches carry no client seq: they take the next number of their own
 // range, above any seq a native client uses, so the two doors never collide.
@@ -23,23 +26,27 @@ export type IngestResult = { accepted: number; duplicate: boolean };
 // same (key, step) points instead of doubling them.
 export const NEXT_SEQ_BASE = 2 ** 52;
 
-// One transaction of few round trips: lock the run and record (run, seq) in
-// one statement; then upsert the series, insert every chunk and update the
-// summary and heartbeat in another (multi-row, via unnest of array literals).
-export async function ingestBatch(db: Db, teamId: string, runId: string, batch: Batch): Promise<IngestResult> {
-  return db.transaction((tx) => ingestInTx(tx, teamId, runId, batch));
+// One transaction of few round trips: lock the run, record (run, seq) and read
+// the plan and the month's usage in one statement; then upsert the series,
+// insert every chunk, count the points and update the summary and heartbeat
+// in another (multi-row, via unnest of array literals). Near the points quota
+// a locked re-check adds two more (docs/adr/0011).
+export async function ingestBatch(db: Db, teamId: string, runId: string, batch: Batch, opts: IngestOptions = {}): Promise<IngestResult> {
+  return db.transaction((tx) => ingestInTx(tx, teamId, runId, batch, opts));
 }
 
 // The same, inside a caller's transaction (MLflow's log-batch writes params
 // and tags in it too, so the whole request lands or none of it does).
-export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Batch): Promise<IngestResult> {
+export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Batch, opts: IngestOptions = {}): Promise<IngestResult> {
+  const quotas = opts.quotas !== false;
   const next = batch.seq === "next";
   const seqExpr = next ? nextSeq(teamId, runId) : sql`${batch.seq}`;
-  const [run] = await rows<{ summary: Record<string, MetricSummary>; deleted: boolean; fresh: number; seq: string | null }>(
+  const usage = quotas ? sql`, ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides, ${monthSum(teamId, "points")} as used` : sql``;
+  const [run] = await rows<{ summary: Record<string, MetricSummary>; deleted: boolean; fresh: number; seq: string | null } & PlanRow & { used?: string }>(
     tx,
     sql`with r as (select summary, deleted_at is not null as deleted from runs where team_id = ${teamId} and id = ${runId} for update),
       b as (insert into metric_batches (team_id, run_id, seq) select ${teamId}, ${runId}, ${seqExpr} from r on conflict do nothing returning seq)
-      select r.summary, r.deleted, (select count(*)::int from b) as fresh, (select seq::text from b) as seq from r`,
+      select r.summary, r.deleted, (select count(*)::int from b) as fresh, (select seq::text from b) as seq${usage} from r`,
   );
   if (!run) throw notFound("run");
   if (run.deleted) throw inactiveRun(runId);
@@ -64,6 +71,20 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
       "invalid_argument",
       `metrics: a run holds at most ${MAX_KEYS_PER_RUN} metric keys (this run has ${keyCount}, the batch adds ${newKeys})`,
     );
+  }
+  // Checked before anything of the batch is written, so a refusal stores nothing.
+  const points = series.reduce((n, s) => n + s.points.n, 0);
+  if (quotas) {
+    const { plan, limits } = limitsOf(run);
+    await enforceQuota(tx, teamId, {
+      name: "metricPointsPerMonth",
+      plan,
+      limit: limits.metricPointsPerMonth,
+      used: int(run.used),
+      need: points,
+      reread: async () => int((await rows<{ used: string }>(tx, sql`select ${monthSum(teamId, "points")} as used`))[0]!.used),
+      describe: pointsRefusal(points),
+    });
   }
   // A batch whose steps fall inside an existing chunk's range may replace
   // points, so its summary is recomputed from the chunks rather than combined.
@@ -93,7 +114,7 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
       r as (
         update runs set summary = summary || ${JSON.stringify(patch)}::jsonb, heartbeat_at = now(),
           status = case when status = 'crashed' then 'running' else status end
-        where team_id = ${teamId} and id = ${runId})
+        where team_id = ${teamId} and id = ${runId})${quotas ? sql`, u as (${addUsage(teamId, "points", points)})` : sql``}
       select key, id from s`,
   );
   const recompute = series.filter((_, i) => overlaps[i]).map((s) => s.key);

@@ -1,0 +1,134 @@
+import { sql, type SQL } from "drizzle-orm";
+import { USAGE_SHARDS } from "../../schema";
+import { effectiveLimits, limitNames, type Limits } from "../lib/plans";
+import { int, rows, type Q } from "./metrics/sql";
+import { QuotaError } from "./team-limits";
+
+// Usage counting and quota checks (docs/adr/0011). Counts live in
+// usage_daily, one row per (team, UTC day, shard): a writer adds to a random
+// shard in the same transaction as what it counts, so a rolled-back or
+// duplicate write counts nothing and concurrent writers rarely share a row.
+// The month's figure is a sum of at most 31 × USAGE_SHARDS rows by key.
+
+export const today = sql`(now() at time zone 'utc')::date`;
+export const monthStart = sql`date_trunc('month', now() at time zone 'utc')::date`;
+
+export const randomShard = () => Math.floor(Math.random() * USAGE_SHARDS);
+
+// Scalar subqueries to fold into a writer's existing statement: the team's
+// plan row is read fresh (a primary-key lookup in a statement that runs
+// anyway), so a plan change binds quotas at once, not after a cache's life.
+export const planSql = (teamId: string) => sql`(select plan from teams where id = ${teamId})`;
+export const overridesSql = (teamId: string) => sql`(select plan_overrides from teams where id = ${teamId})`;
+export const monthSum = (teamId: string, col: "points" | "runs") =>
+  sql`(select coalesce(sum(${sql.raw(col)}), 0)::int8 from usage_daily where team_id = ${teamId} and day >= ${monthStart})`;
+
+// An upsert adding n to one shard of today's row (a data-modifying CTE body).
+export const addUsage = (teamId: string, col: "points" | "runs", n: number): SQL =>
+  sql`insert into usage_daily (team_id, day, shard, ${sql.raw(col)}) values (${teamId}, ${today}, ${randomShard()}, ${n})
+    on conflict (team_id, day, shard) do update set ${sql.raw(col)} = usage_daily.${sql.raw(col)} + excluded.${sql.raw(col)}`;
+
+export type PlanRow = { plan: string | null; overrides: Record<string, number> | null };
+export const limitsOf = (r: PlanRow): { plan: string; limits: Limits } => {
+  const limits = effectiveLimits(r.plan ?? "free", r.overrides ?? {});
+  return { plan: r.plan ?? "free", limits };
+};
+
+// Far from a limit, writers check against the usage their statement saw and
+// run in parallel; the month can then overshoot by what is in flight at once
+// (bounded by the team's ingest rate times a transaction's life). In the last
+// tenth, writers take a per-team advisory lock and re-read the usage in a new
+// statement (a snapshot taken after the lock), so there the check is exact.
+export const NEAR_LIMIT = 0.9;
+
+type Metered = Extract<keyof Limits, "metricPointsPerMonth" | "runsPerMonth" | "storageBytes">;
+
+export type QuotaCheck = {
+  name: Metered;
+  plan: string;
+  limit: number;
+  used: number;
+  need: number;
+  // The usage without this request, read in a fresh statement.
+  reread: () => Promise<number>;
+  describe: (used: number, limit: number) => string;
+};
+
+export async function enforceQuota(q: Q, teamId: string, c: QuotaCheck): Promise<void> {
+  if (c.used + c.need <= c.limit * NEAR_LIMIT) return;
+  await q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${c.name}:${teamId}`}, 0))`);
+  const used = await c.reread();
+  if (used + c.need > c.limit) throw new QuotaError("quota", c.name, { limit: c.limit, used, plan: c.plan }, c.describe(used, c.limit));
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export const pointsRefusal = (need: number) => (used: number, limit: number) =>
+  `metric points: this team has logged ${fmt(used)} of its ${fmt(limit)} points this month (UTC); this batch of ${fmt(need)} would exceed it, so none of it was stored`;
+
+// Runs per month, checked and counted in the caller's transaction before the run is inserted.
+export async function reserveRun(tx: Q, teamId: string): Promise<void> {
+  const read = async () => {
+    const [r] = await rows<PlanRow & { used: string }>(
+      tx,
+      sql`select ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides, ${monthSum(teamId, "runs")} as used`,
+    );
+    return r!;
+  };
+  const first = await read();
+  const { plan, limits } = limitsOf(first);
+  await enforceQuota(tx, teamId, {
+    name: "runsPerMonth",
+    plan,
+    limit: limits.runsPerMonth,
+    used: int(first.used),
+    need: 1,
+    reread: async () => int((await read()).used),
+    describe: (used, limit) => `runs: this team has created ${fmt(used)} of its ${fmt(limit)} runs this month (UTC)`,
+  });
+  await tx.execute(addUsage(teamId, "runs", 1));
+}
+
+export type UsageReport = {
+  plan: string;
+  limits: Limits;
+  usage: { seats: number; storage_bytes: number; points_this_month: number; runs_this_month: number };
+  points_by_day: { day: string; points: number; runs: number }[];
+  warnings: { limit: keyof Limits; used: number; ratio: number; level: "80%" | "100%" }[];
+};
+
+// One statement: the plan row, seats, storage (pending uploads included, as
+// the reserve counts them) and the per-day rows of this month and the last.
+export async function usageReport(q: Q, teamId: string): Promise<UsageReport> {
+  const [r] = await rows<PlanRow & { seats: number; storage: string; month: string; days: { day: string; points: string; runs: string }[] | null }>(
+    q,
+    sql`select ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides, ${monthStart}::text as month,
+      (select count(*)::int from memberships where team_id = ${teamId}) as seats,
+      (select coalesce(sum(size), 0)::int8 from objects where team_id = ${teamId}) as storage,
+      (select json_agg(d order by d.day) from (
+        select day::text as day, sum(points)::int8 as points, sum(runs)::int8 as runs from usage_daily
+        where team_id = ${teamId} and day >= (${monthStart} - interval '1 month')::date group by day) d) as days`,
+  );
+  const { plan, limits } = limitsOf(r!);
+  const days = (r!.days ?? []).map((d) => ({ day: d.day, points: int(d.points), runs: int(d.runs) }));
+  const month = days.filter((d) => d.day >= r!.month);
+  const usage = {
+    seats: r!.seats,
+    storage_bytes: int(r!.storage),
+    points_this_month: month.reduce((a, d) => a + d.points, 0),
+    runs_this_month: month.reduce((a, d) => a + d.runs, 0),
+  };
+  const metered: [keyof Limits, number][] = [
+    ["seats", usage.seats],
+    ["storageBytes", usage.storage_bytes],
+    ["metricPointsPerMonth", usage.points_this_month],
+    ["runsPerMonth", usage.runs_this_month],
+  ];
+  const warnings: UsageReport["warnings"] = [];
+  for (const [limit, used] of metered) {
+    const max = limits[limit];
+    const ratio = max > 0 ? used / max : used > 0 ? Number.MAX_VALUE : 0;
+    if (ratio >= 0.8) warnings.push({ limit, used, ratio: Math.round(ratio * 1e4) / 1e4, level: ratio >= 1 ? "100%" : "80%" });
+  }
+  return { plan, limits: Object.fromEntries(limitNames.map((k) => [k, limits[k]])) as Limits, usage, points_by_day: days, warnings };
+}
