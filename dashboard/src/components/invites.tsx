@@ -64,18 +64,22 @@ export function Invites({ session, onChange }: { session: Session; onChange: () 
       <form class="inline-form" onSubmit={create} aria-label="Create an invite link">
         <label class="check">
           Role
-          <select name="role" aria-label="Invite role" defaultValue="member">
+          <select name="role" aria-label="Invite role">
             <option value="admin">admin</option>
-            <option value="member">member</option>
+            <option value="member" selected>
+              member
+            </option>
             <option value="viewer">viewer</option>
           </select>
         </label>
         <input name="email" type="email" placeholder="email (optional)" aria-label="Invite email (optional)" maxLength={254} />
         <label class="check">
           Expires in
-          <select name="expiry" aria-label="Invite expires in" defaultValue="168">
+          <select name="expiry" aria-label="Invite expires in">
             {EXPIRY.map((x) => (
-              <option value={x.hours}>{x.label}</option>
+              <option value={x.hours} selected={x.hours === 168}>
+                {x.label}
+              </option>
             ))}
           </select>
         </label>

@@ -3,12 +3,12 @@ import { Empty, ErrorBox, Loading } from "../components/states";
 import { get, qs } from "../lib/api";
 import { fmtDate } from "../lib/format";
 import { setQuery, useLocation } from "../lib/router";
-import type { AuditEvent, Session } from "../lib/types";
+import type { AuditEvent, Member, Session } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { isAdmin } from "./settings";
 
 const PAGE = 50;
-const ACTIONS = ["invite.", "member.", "team.", "plan.", "key.", "retention.", "run."];
+const ACTIONS = ["invite.*", "member.*", "team.*", "plan.*", "api_key.*", "retention.*", "run.*", "project.*"];
 
 // The team's audit log, newest first; filters live in the URL so a view can
 // be shared, and paging walks the server's cursors (kept to go back).
@@ -21,6 +21,8 @@ function Audit({ teamId }: { teamId: string }) {
   const loc = useLocation();
   const f = { action: loc.query.get("action") ?? "", actor: loc.query.get("actor") ?? "", since: loc.query.get("since") ?? "", until: loc.query.get("until") ?? "" };
   const [cursors, setCursors] = useState<string[]>([]);
+  // The API filters by user or key id; people pick a member by email.
+  const members = useAsync((s) => get<{ members: Member[] }>("/members", s).then((r) => r.members, () => [] as Member[]), [teamId]);
   const cursor = cursors[cursors.length - 1];
   const key = JSON.stringify(f);
   const page = useAsync(
@@ -44,19 +46,25 @@ function Audit({ teamId }: { teamId: string }) {
     e.preventDefault();
     const d = new FormData(e.target as HTMLFormElement);
     setCursors([]);
-    setQuery({ action: String(d.get("action") ?? "").trim(), actor: String(d.get("actor") ?? "").trim(), since: String(d.get("since") ?? ""), until: String(d.get("until") ?? "") });
+    setQuery({ action: actionFilter(String(d.get("action") ?? "")), actor: String(d.get("actor") ?? "").trim(), since: String(d.get("since") ?? ""), until: String(d.get("until") ?? "") });
   }
 
   return (
     <div class="settings-body">
       <form class="inline-form" onSubmit={apply} aria-label="Filter the audit log" key={key}>
-        <input name="action" list="audit-actions" placeholder="action, e.g. member." defaultValue={f.action} aria-label="Action starts with" />
+        <input name="action" list="audit-actions" placeholder="action, e.g. member.*" defaultValue={f.action} aria-label="Action starts with" />
         <datalist id="audit-actions">
           {ACTIONS.map((a) => (
             <option value={a} />
           ))}
         </datalist>
-        <input name="actor" placeholder="actor: email, user or key id" defaultValue={f.actor} aria-label="Actor" />
+        <select name="actor" aria-label="Actor" value={f.actor} onChange={(e) => (setCursors([]), setQuery({ actor: (e.target as HTMLSelectElement).value }))}>
+          <option value="">anyone</option>
+          {(members.data ?? []).map((m) => (
+            <option value={m.user_id}>{m.email}</option>
+          ))}
+          {f.actor && !(members.data ?? []).some((m) => m.user_id === f.actor) && <option value={f.actor}>{f.actor}</option>}
+        </select>
         <label class="check">
           From
           <input name="since" type="date" defaultValue={f.since} aria-label="From date" />
@@ -126,8 +134,16 @@ function Audit({ teamId }: { teamId: string }) {
   );
 }
 
+// "member" or "member." means every member.* action; a full name stays exact.
+export function actionFilter(raw: string) {
+  const a = raw.trim();
+  if (!a || a.endsWith("*")) return a;
+  if (a.endsWith(".")) return `${a}*`;
+  return a.includes(".") ? a : `${a}.*`;
+}
+
 function actorText(a: AuditEvent["actor"]) {
-  if (a.kind === "key") return `key ${a.key_id ?? ""}${a.email ? ` (${a.email})` : ""}`;
+  if (a.kind === "api_key") return `key ${a.key_id ?? ""}${a.email ? ` (${a.email})` : ""}`;
   if (a.kind === "user") return a.email ?? a.user_id ?? "user";
   return a.kind;
 }

@@ -48,7 +48,7 @@ function Meter({ label, testid, used, max, bytes }: { label: string; testid: str
   const f = bytes ? fmtBytes : fmtCount;
   const pct = Math.round(ratio * 100);
   return (
-    <div class={`meter ${level}`} data-testid={`meter-${testid}`}>
+    <div class={`meter ${level}`} data-testid={`meter-${testid}`} data-used={used} data-limit={max}>
       <div class="meter-head">
         <span>{label}</span>
         <span class="num">
