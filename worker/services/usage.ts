@@ -35,10 +35,11 @@ export const limitsOf = (r: PlanRow): { plan: string; limits: Limits } => {
 };
 
 // Far from a limit, writers check against the usage their statement saw and
-// run in parallel; the month can then overshoot by what is in flight at once
-// (bounded by the team's ingest rate times a transaction's life). In the last
-// tenth, writers take a per-team advisory lock and re-read the usage in a new
-// statement (a snapshot taken after the lock), so there the check is exact.
+// run in parallel; together they can then pass the limit by what is in flight
+// at once. Within `margin` of the limit (a tenth of it, or more where the
+// caller knows how much can be in flight), writers take a per-team advisory
+// lock and re-read the usage in a new statement (a snapshot taken after the
+// lock), so there the check is exact.
 export const NEAR_LIMIT = 0.9;
 
 type Metered = Extract<keyof Limits, "metricPointsPerMonth" | "runsPerMonth" | "storageBytes">;
@@ -51,11 +52,12 @@ export type QuotaCheck = {
   need: number;
   // The usage without this request, read in a fresh statement.
   reread: () => Promise<number>;
+  margin?: number;
   describe: (used: number, limit: number) => string;
 };
 
 export async function enforceQuota(q: Q, teamId: string, c: QuotaCheck): Promise<void> {
-  if (c.used + c.need <= c.limit * NEAR_LIMIT) return;
+  if (c.used + c.need <= c.limit - Math.max(c.limit * (1 - NEAR_LIMIT), c.margin ?? 0)) return;
   await q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${c.name}:${teamId}`}, 0))`);
   const used = await c.reread();
   if (used + c.need > c.limit) throw new QuotaError("quota", c.name, { limit: c.limit, used, plan: c.plan }, c.describe(used, c.limit));

@@ -84,6 +84,8 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
       need: points,
       reread: async () => int((await rows<{ used: string }>(tx, sql`select ${monthSum(teamId, "points")} as used`))[0]!.used),
       describe: pointsRefusal(points),
+      // What the rate limit lets be in flight unlocked: two seconds' worth.
+      margin: 2 * limits.ingestPointsPerSecond,
     });
   }
   // A batch whose steps fall inside an existing chunk's range may replace
