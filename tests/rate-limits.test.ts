@@ -56,7 +56,9 @@ describe("API requests per second, per team", () => {
 
   it("counts sessions as well as keys, and the MLflow door answers 429 REQUEST_LIMIT_EXCEEDED", async () => {
     const team = await teamWith({ apiRequestsPerSecond: 2 });
+    // Warm the key and session caches: the three requests below must be decided within 0.5 s.
     expect((await api("GET", "/api/v1/projects", { creds: team.creds })).status).toBe(200);
+    expect((await api("GET", "/api/v1/projects", { creds: { cookie: team.cookie } })).status).toBe(200);
     await sleep(1_100);
     const [a, b] = await Promise.all([
       api("GET", "/api/v1/projects", { creds: { cookie: team.cookie } }),
@@ -77,7 +79,9 @@ describe("ingest points per second, per team", () => {
     // 20 points left and 100/s of refill: 80 more would need 0.6 s.
     const refused = await ingest(team, run, { seq: 1, metrics: { loss: series(80, 40), acc: series(0, 40) } });
     const wait = expectRateLimited(refused, "ingestPointsPerSecond", 100);
-    expect(refused.body.error.used).toBeGreaterThanOrEqual(79);
+    // Spent of this second's 100: refused means fewer than 80 left (refill since the first batch varies).
+    expect(refused.body.error.used).toBeGreaterThan(20);
+    expect(refused.body.error.used).toBeLessThanOrEqual(100);
     expect(await allPoints(team, run, "loss")).toHaveLength(80);
     expect(await allPoints(team, run, "acc")).toHaveLength(0);
 
