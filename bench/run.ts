@@ -4,7 +4,7 @@
 // figure with the CPU every process spent per point, the machine's load and
 // its CPU model. Writes bench/out/latest.json, then the dashboard's and the
 // artifacts' figures to bench/out/{dashboard,artifacts}.json, the Python SDK's
-// and MLflow's to bench/out/{python,mlflow}.json.
+// and MLflow's to bench/out/{python,mlflow}.json, retention's to bench/out/retention.json.
 // BENCH_QUICK=1 runs a small version (to check the bench itself) and writes
 // bench/out/quick.json instead. BENCH_LOG=1 shows the Worker's log.
 // BENCH_DATABASE_URL (or DATABASE_URL) runs it on that Postgres server.
@@ -22,6 +22,7 @@ import { benchMlflow, describeMlflow } from "./mlflow.ts";
 import { benchPythonSdk, describePython } from "./python-sdk.ts";
 import { INGEST_KEYS, ingest, sdkIngest } from "./ingest.ts";
 import { bucketRead, compareRead } from "./reads.ts";
+import { benchRetention, describeRetention } from "./retention.ts";
 import { retries } from "./retries.ts";
 import { runsPage } from "./runs-page.ts";
 import { startBenchStack } from "./stack.ts";
@@ -142,6 +143,11 @@ try {
   const mlf = await benchMlflow(api, quick, stack.relayPid);
   for (const line of describeMlflow(mlf)) log(`${line}; ${cpuModel}, load ${load()}`);
   writeFileSync(join(outDir, quick ? "mlflow-quick.json" : "mlflow.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...mlf }, null, 2)}\n`);
+
+  // Issue 11: retention deleting 1,000 runs of 100,000 points, another team ingesting meanwhile.
+  const ret = await benchRetention(stack.url, pool, quick);
+  for (const line of describeRetention(ret)) log(`${line}; ${cpuModel}, load ${load()}`);
+  writeFileSync(join(outDir, quick ? "retention-quick.json" : "retention.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...ret }, null, 2)}\n`);
 
   // Issue 4 and 5 figures, each in a file of its own beside latest.json.
   if (!quick) {
