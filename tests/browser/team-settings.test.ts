@@ -81,6 +81,7 @@ test("invite, join, change role, usage with a warning, audit log, retention badg
   await expect
     .poll(async () => (await api("GET", "/api/v1/members", { creds: owner.creds })).body.members.find((m: { email: string }) => m.email === email)?.role, SLOW)
     .toBe("viewer");
+  await expect.poll(() => roleSelect.inputValue(), SLOW).toBe("viewer");
   await page.locator("[data-testid=invites] tr", { hasText: "accepted" }).waitFor();
   await shots(page, "04-members");
 
@@ -95,7 +96,11 @@ test("invite, join, change role, usage with a warning, audit log, retention badg
   // (free plan: 90); retention leaves running runs alone.
   const project = `keep-${uniq()}`;
   const old = await makeRun(owner, project);
-  for (let i = 0; i < 3; i++) await makeRun(owner, project);
+  const fresh = await makeRun(owner, project);
+  for (let i = 0; i < 2; i++) await makeRun(owner, project);
+  // Some points today, so the per-day chart has a bar and the month a count.
+  const logged = await api("POST", `/api/v1/runs/${fresh}/metrics`, { creds: owner.creds, json: { seq: 0, metrics: { loss: { steps: [0, 1, 2, 3, 4], values: [5, 4, 3, 2, 1] } } } });
+  expect(logged.status, logged.text).toBeLessThan(300);
   await sql("update runs set created_at = now() - interval '86 days', status = 'finished' where id = $1", [old]);
 
   // Usage: 4 runs of an overridden 5 a month is 80 %: amber, here and in the top bar.
@@ -112,6 +117,7 @@ test("invite, join, change role, usage with a warning, audit log, retention badg
   expect(await shown("points_this_month")).toEqual([usage.usage.points_this_month, usage.limits.metricPointsPerMonth]);
   expect(await shown("runs_this_month")).toEqual([usage.usage.runs_this_month, 5]);
   expect(usage.usage.seats).toBe(2);
+  expect(usage.usage.points_this_month).toBe(5);
   expect(await meter("seats").locator("[data-testid=used]").textContent()).toBe("2");
   expect(await meter("runs_this_month").getAttribute("class")).toContain("high");
   expect(await page.locator("[data-testid=usage-warning]").textContent()).toMatch(/Runs this month: \d+%/);
@@ -154,6 +160,12 @@ test("invite, join, change role, usage with a warning, audit log, retention badg
   await page.fill("input[aria-label='Type the team name to confirm deletion']", "not the name");
   expect(await del.isDisabled()).toBe(true);
   await shots(page, "09-danger-zone");
+  const teamName = (await page.locator("dl.kv dd").first().textContent())!.trim();
+  await page.fill("input[aria-label='Type the team name to confirm deletion']", teamName);
+  await del.click();
+  // The owner has no other team: deleting it ends the session.
+  await page.waitForURL(/\/login/);
+  expect((await api("GET", "/api/v1/me", { creds: owner.creds })).status).toBeGreaterThanOrEqual(400);
 
   expect(errors).toEqual([]);
   expect(guestErrors).toEqual([]);

@@ -36,7 +36,8 @@ export function Invites({ session, onChange }: { session: Session; onChange: () 
       // The server names the link; an older one sends only the token.
       const raw: string = res.url ?? `/invite/${res.token}`;
       setLink({ url: raw.startsWith("/") ? `${location.origin}${raw}` : raw, role: res.invite.role, email: res.invite.email });
-      form.reset();
+      // Role and expiry stay as chosen for the next link; the email is per person.
+      (form.elements.namedItem("email") as HTMLInputElement).value = "";
       invites.reload();
       onChange();
     } catch (err) {

@@ -58,7 +58,7 @@ function Audit({ teamId }: { teamId: string }) {
             <option value={a} />
           ))}
         </datalist>
-        <select name="actor" aria-label="Actor" value={f.actor} onChange={(e) => (setCursors([]), setQuery({ actor: (e.target as HTMLSelectElement).value }))}>
+        <select name="actor" class="actor-filter" aria-label="Actor" value={f.actor} onChange={(e) => (setCursors([]), setQuery({ actor: (e.target as HTMLSelectElement).value }))}>
           <option value="">anyone</option>
           {(members.data ?? []).map((m) => (
             <option value={m.user_id}>{m.email}</option>
@@ -105,13 +105,13 @@ function Audit({ teamId }: { teamId: string }) {
                   <td class="muted" title={e.at}>
                     {fmtDate(e.at)}
                   </td>
-                  <td class="wrap">{actorText(e.actor)}</td>
+                  <td>{actorText(e.actor)}</td>
                   <td>
                     <code>{e.action}</code>
                   </td>
                   <td class="wrap">
                     {e.resource_type}
-                    {e.resource_id ? <span class="muted small"> {e.resource_id}</span> : null}
+                    {e.resource_id ? <span class="muted small"> {resourceName(e, members.data)}</span> : null}
                   </td>
                   <td class="muted hide-narrow">{e.address ?? ""}</td>
                   <td class="muted small wrap hide-narrow">{e.details && Object.keys(e.details).length ? JSON.stringify(e.details) : ""}</td>
@@ -140,6 +140,12 @@ export function actionFilter(raw: string) {
   if (!a || a.endsWith("*")) return a;
   if (a.endsWith(".")) return `${a}*`;
   return a.includes(".") ? a : `${a}.*`;
+}
+
+// A member's id reads better as their email, when they are still a member.
+function resourceName(e: AuditEvent, members: Member[] | undefined) {
+  if (e.resource_type !== "member" && e.resource_type !== "user") return e.resource_id;
+  return members?.find((m) => m.user_id === e.resource_id)?.email ?? e.resource_id;
 }
 
 function actorText(a: AuditEvent["actor"]) {

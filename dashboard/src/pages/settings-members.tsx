@@ -22,16 +22,17 @@ export function MembersPage({ session }: { session: Session }) {
   const owner = session.team.role === "owner";
   const me = session.user.id;
 
+  // Reloads after failures too, so a refused role change snaps back to the server's.
   async function act(fn: () => Promise<unknown>) {
     setError(undefined);
     try {
       await fn();
-      members.reload();
     } catch (err) {
       setError((err as Error).message);
     }
+    members.reload();
   }
-  const setRole = (m: Member, role: string) => act(() => api("PATCH", `/members/${m.user_id}`, { role }));
+  const setRole = (m: Member, role: string) => act(async () => members.set((await api<{ members: Member[] }>("PATCH", `/members/${m.user_id}`, { role })).members));
   const remove = (m: Member) => act(() => api("DELETE", `/members/${m.user_id}`));
   const transfer = (m: Member) =>
     act(async () => {

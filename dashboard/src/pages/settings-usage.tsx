@@ -68,7 +68,7 @@ export function WarningsBanner({ warnings, plan }: { warnings: Warning[]; plan: 
   return (
     <div class={`notice ${full ? "danger" : "warn"}`} role="alert" data-testid="usage-warning">
       <strong>{full ? "A limit is reached." : "Nearing a limit."}</strong>{" "}
-      {warnings.map((w) => `${w.label}: ${Math.floor(w.ratio * 100)}% of the ${plan} plan's ${w.limit === "storageBytes" ? fmtBytes(w.max) : fmtCount(w.max)}`).join("; ")}.{" "}
+      {warnings.map((w) => `${w.label}: ${Math.floor(w.ratio * 100)}% of ${w.limit === "storageBytes" ? fmtBytes(w.max) : fmtCount(w.max)}`).join("; ")} on the {plan} plan.{" "}
       {full ? "New writes against it are refused (402) until usage drops or the plan grows." : "Writes are refused at 100%."} To raise a limit, ask Sightline support to change the plan.
     </div>
   );
