@@ -116,7 +116,7 @@ test("ownership moves only by transfer: the new owner has it, the old one become
   const asNewOwner = await cookieIn(admin, owner.id);
   expectError(await api("POST", "/api/v1/members/leave", { creds: asNewOwner }), 409, "conflict");
   expect((await api("POST", "/api/v1/members/leave", { creds: owner.creds })).status).toBe(204);
-  const [{ n }] = await sql<{ n: number }>("select count(*)::int as n from memberships where team_id = $1 and role = 'owner'", [owner.id]);
+  const [{ n } = { n: -1 }] = await sql<{ n: number }>("select count(*)::int as n from memberships where team_id = $1 and role = 'owner'", [owner.id]);
   expect(n).toBe(1);
 });
 

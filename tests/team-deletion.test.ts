@@ -17,10 +17,10 @@ async function rowsOf(teamId: string): Promise<Record<string, number>> {
   );
   const out: Record<string, number> = {};
   for (const { table_name } of tables) {
-    const [{ n }] = await sql<{ n: number }>(`select count(*)::int as n from "${table_name}" where team_id = $1`, [teamId]);
+    const [{ n } = { n: -1 }] = await sql<{ n: number }>(`select count(*)::int as n from "${table_name}" where team_id = $1`, [teamId]);
     if (n) out[table_name] = n;
   }
-  const [{ n }] = await sql<{ n: number }>("select count(*)::int as n from teams where id = $1", [teamId]);
+  const [{ n } = { n: -1 }] = await sql<{ n: number }>("select count(*)::int as n from teams where id = $1", [teamId]);
   if (n) out.teams = n;
   return out;
 }
@@ -39,6 +39,14 @@ async function teamWithData(name: string) {
 }
 
 const deleteTeam = (team: Team, confirm: string, creds = team.creds) => api("DELETE", "/api/v1/teams/current", { creds, json: { confirm } });
+
+test("creating another team is audited in that team", async () => {
+  const t = await makeTeam();
+  const created = await api("POST", "/api/v1/teams", { creds: t.creds, json: { name: "Second" } });
+  expect(created.status, created.text).toBe(201);
+  const rows = await sql<{ action: string; actor_user_id: string }>("select action, actor_user_id from audit_log where team_id = $1", [created.body.team.id]);
+  expect(rows).toEqual([{ action: "team.create", actor_user_id: t.userId }]);
+});
 
 test("only the owner deletes, with the exact name typed", async () => {
   const owner = await makeTeam("Keep Me");

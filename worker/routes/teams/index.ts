@@ -4,6 +4,8 @@ import { bearerSecurity, newRouter } from "../../lib/router";
 import { text } from "../../lib/validation";
 import { guard } from "../../middleware/auth";
 import { createTeam, teamsOfUser } from "../../services/accounts";
+import { actorOf, recordAudit } from "../../services/audit";
+import { clientAddress } from "../auth/client-address";
 import { teamSchema } from "../auth/schema";
 import { deleteTeamRoute } from "./delete";
 import { transferOwnershipRoute } from "./transfer";
@@ -33,6 +35,10 @@ teamsRouter.route("/", deleteTeamRoute);
 teamsRouter
   .openapi(list, async (c) => c.json({ teams: await teamsOfUser(c.get("db"), c.get("principal").userId) }, 200))
   .openapi(create, async (c) => {
-    const team = await createTeam(c.get("db"), c.get("principal").userId, c.req.valid("json").name);
+    const p = c.get("principal");
+    const db = c.get("db");
+    const team = await createTeam(db, p.userId, c.req.valid("json").name);
+    // Recorded in the new team's log, where its admins will look.
+    await recordAudit(db, team.id, actorOf(p, clientAddress(c)), { action: "team.create", resourceType: "team", resourceId: team.id, details: { name: team.name } });
     return c.json({ team }, 201);
   });
