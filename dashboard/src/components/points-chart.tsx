@@ -7,14 +7,14 @@ const HEIGHT = 180;
 const DAY = 86_400;
 
 // Metric points per day from the first of last month to today, as bars; days
-// the API leaves out (nothing logged) are zeros, so gaps read as gaps.
-export function daysSeries(byDay: Usage["points_by_day"], now = new Date()): [number[], number[]] {
+// the API leaves out (nothing logged) draw no bar, but keep their place.
+export function daysSeries(byDay: Usage["points_by_day"], now = new Date()): [number[], (number | null)[]] {
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1) / 1000;
   const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) / 1000;
   const got = new Map(byDay.map((d) => [Date.parse(`${d.day.slice(0, 10)}T00:00:00Z`) / 1000, d.points]));
   const xs: number[] = [];
-  const ys: number[] = [];
-  for (let t = start; t <= end; t += DAY) xs.push(t), ys.push(got.get(t) ?? 0);
+  const ys: (number | null)[] = [];
+  for (let t = start; t <= end; t += DAY) xs.push(t), ys.push(got.get(t) || null);
   return [xs, ys];
 }
 
@@ -34,7 +34,8 @@ export function PointsChart({ byDay }: { byDay: Usage["points_by_day"] }) {
         height: HEIGHT,
         // Days are UTC days, as the server counts them.
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+        // Half a day either side so the first and last bars are not cut in half.
+        scales: { x: { time: true, range: (_u, min, max) => [min - DAY / 2, max + DAY / 2] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
         series: [{}, { label: "points", stroke: accent, fill: `${accent}66`, width: 1, paths: uPlot.paths.bars!({ size: [0.8, 24] }), points: { show: false } }],
         axes: [axis, { ...axis, size: 60, values: (_u, t) => t.map(compact) }],
         legend: { show: false },

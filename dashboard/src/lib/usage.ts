@@ -45,7 +45,7 @@ export function useUsage(teamId: string | undefined, fresh = false): { usage?: U
 export const METERED = [
   { key: "seats", limit: "seats", label: "Seats", bytes: false },
   { key: "storage_bytes", limit: "storageBytes", label: "Storage", bytes: true },
-  { key: "points_this_month", limit: "metricPointsPerMonth", label: "Metric points this month", bytes: false },
+  { key: "points_this_month", limit: "metricPointsPerMonth", label: "Points this month", bytes: false },
   { key: "runs_this_month", limit: "runsPerMonth", label: "Runs this month", bytes: false },
 ] as const;
 
