@@ -23,10 +23,18 @@ export const overridesSql = (teamId: string) => sql`(select plan_overrides from 
 export const monthSum = (teamId: string, col: "points" | "runs") =>
   sql`(select coalesce(sum(${sql.raw(col)}), 0)::int8 from usage_daily where team_id = ${teamId} and day >= ${monthStart})`;
 
-// An upsert adding n to one shard of today's row (a data-modifying CTE body).
-export const addUsage = (teamId: string, col: "points" | "runs", n: number): SQL =>
-  sql`insert into usage_daily (team_id, day, shard, ${sql.raw(col)}) values (${teamId}, ${today}, ${randomShard()}, ${n})
-    on conflict (team_id, day, shard) do update set ${sql.raw(col)} = usage_daily.${sql.raw(col)} + excluded.${sql.raw(col)}`;
+// CTEs adding n to one shard of today's row, for a writer's statement. A
+// shard row no other transaction holds is taken if there is one (skip
+// locked), so concurrent writers do not queue on a row lock until commit;
+// only when all are busy (or today has none yet) does it upsert a random one.
+export const addUsageCtes = (teamId: string, col: "points" | "runs", n: number): SQL => {
+  const c = sql.raw(col);
+  return sql`us as (select shard from usage_daily where team_id = ${teamId} and day = ${today} limit 1 for update skip locked),
+    uu as (update usage_daily set ${c} = usage_daily.${c} + ${n} from us
+      where usage_daily.team_id = ${teamId} and usage_daily.day = ${today} and usage_daily.shard = us.shard returning 1),
+    ui as (insert into usage_daily (team_id, day, shard, ${c}) select ${teamId}, ${today}, ${randomShard()}, ${n} where not exists (select 1 from uu)
+      on conflict (team_id, day, shard) do update set ${c} = usage_daily.${c} + excluded.${c})`;
+};
 
 export type PlanRow = { plan: string | null; overrides: Record<string, number> | null };
 export const limitsOf = (r: PlanRow): { plan: string; limits: Limits } => {
@@ -88,7 +96,7 @@ export async function reserveRun(tx: Q, teamId: string): Promise<void> {
     reread: async () => int((await read()).used),
     describe: (used, limit) => `runs: this team has created ${fmt(used)} of its ${fmt(limit)} runs this month (UTC)`,
   });
-  await tx.execute(addUsage(teamId, "runs", 1));
+  await tx.execute(sql`with ${addUsageCtes(teamId, "runs", 1)} select 1`);
 }
 
 export type UsageReport = {

@@ -3,7 +3,7 @@ import type { MetricSummary } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError, notFound } from "../../lib/errors";
 import { inactiveRun } from "../run-lookup";
-import { addUsage, enforceQuota, limitsOf, monthSum, overridesSql, planSql, pointsRefusal, type PlanRow } from "../usage";
+import { addUsageCtes, enforceQuota, limitsOf, monthSum, overridesSql, planSql, pointsRefusal, type PlanRow } from "../usage";
 import { bucketize } from "./buckets";
 import { chunkStats, encodeChunk, toHex, type Points } from "./codec";
 import { MAX_KEYS_PER_RUN, type Batch } from "./parse";
@@ -116,7 +116,7 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
       r as (
         update runs set summary = summary || ${JSON.stringify(patch)}::jsonb, heartbeat_at = now(),
           status = case when status = 'crashed' then 'running' else status end
-        where team_id = ${teamId} and id = ${runId})${quotas ? sql`, u as (${addUsage(teamId, "points", points)})` : sql``}
+        where team_id = ${teamId} and id = ${runId})${quotas ? sql`, ${addUsageCtes(teamId, "points", points)}` : sql``}
       select key, id from s`,
   );
   const recompute = series.filter((_, i) => overlaps[i]).map((s) => s.key);
