@@ -20,6 +20,7 @@ import { cpuModel, printCpu } from "./cpu.ts";
 import { benchDashboard, printDashboard } from "./dashboard.ts";
 import { benchMlflow, describeMlflow } from "./mlflow.ts";
 import { benchPythonSdk, describePython } from "./python-sdk.ts";
+import { benchQuota, describeQuota, writeQuota } from "./quota.ts";
 import { INGEST_KEYS, ingest, sdkIngest } from "./ingest.ts";
 import { bucketRead, compareRead } from "./reads.ts";
 import { benchRetention, describeRetention } from "./retention.ts";
@@ -148,6 +149,11 @@ try {
   const ret = await benchRetention(stack.url, pool, quick);
   for (const line of describeRetention(ret)) log(`${line}; ${cpuModel}, load ${load()}`);
   writeFileSync(join(outDir, quick ? "retention-quick.json" : "retention.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...ret }, null, 2)}\n`);
+
+  // Issue 11: ingest with quota enforcement on vs off, through two Workers of its own.
+  const quota = await benchQuota(stack, dataDir, pool, quick);
+  log(`${describeQuota(quota)}; ${cpuModel}, load ${load()}`);
+  writeQuota(quota, quick);
 
   // Issue 4 and 5 figures, each in a file of its own beside latest.json.
   if (!quick) {
