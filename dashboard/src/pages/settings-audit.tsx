@@ -92,8 +92,8 @@ function Audit({ teamId }: { teamId: string }) {
             <thead>
               <tr>
                 <th>When</th>
-                <th>Who</th>
                 <th>Action</th>
+                <th>Who</th>
                 <th>Resource</th>
                 <th class="hide-narrow">From</th>
                 <th class="hide-narrow">Details</th>
@@ -105,10 +105,10 @@ function Audit({ teamId }: { teamId: string }) {
                   <td class="muted" title={e.at}>
                     {fmtDate(e.at)}
                   </td>
-                  <td>{actorText(e.actor)}</td>
                   <td>
                     <code>{e.action}</code>
                   </td>
+                  <td>{actorText(e.actor)}</td>
                   <td class="wrap">
                     {e.resource_type}
                     {e.resource_id ? <span class="muted small"> {resourceName(e, members.data)}</span> : null}
