@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { USAGE_SHARDS } from "../../schema";
+import { TtlCache } from "../lib/key-cache";
 import { effectiveLimits, limitNames, type Limits } from "../lib/plans";
 import { int, rows, type Q } from "./metrics/sql";
 import { QuotaError } from "./team-limits";
@@ -72,6 +73,33 @@ export async function enforceQuota(q: Q, teamId: string, c: QuotaCheck): Promise
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
+
+// Per isolate, a team's limits and month's points as last read by ingest, for
+// a few seconds: a batch that would leave the team far below its quota even
+// with everything ingested since (the margin) skips the read and the check.
+// Only the count is then paid on the hot path. Near the limit, or without a
+// recent read, the batch reads fresh in its first statement.
+type PointsSeen = { limits: Limits; used: number };
+const pointsSeen = new TtlCache<PointsSeen>(10_000);
+export const POINTS_SEEN_SECONDS = 5;
+
+// Two seconds of the team's rate in flight, plus what the cached figure may lag.
+export const pointsMargin = (l: Limits) => (2 + POINTS_SEEN_SECONDS) * l.ingestPointsPerSecond;
+
+export function pointsFarFromLimit(teamId: string, need: number): boolean {
+  const s = pointsSeen.get(teamId);
+  if (!s) return false;
+  const limit = s.limits.metricPointsPerMonth;
+  return s.used + need <= limit - Math.max(limit * (1 - NEAR_LIMIT), pointsMargin(s.limits));
+}
+
+export const notePoints = (teamId: string, limits: Limits, used: number) => pointsSeen.set(teamId, { limits, used }, POINTS_SEEN_SECONDS);
+
+// This isolate's own batches move the figure on at once (an estimate that errs high).
+export function addSeenPoints(teamId: string, n: number) {
+  const s = pointsSeen.get(teamId);
+  if (s) s.used += n;
+}
 
 export const pointsRefusal = (need: number) => (used: number, limit: number) =>
   `metric points: this team has logged ${fmt(used)} of its ${fmt(limit)} points this month (UTC); this batch of ${fmt(need)} would exceed it, so none of it was stored`;

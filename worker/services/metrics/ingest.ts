@@ -3,7 +3,10 @@ import type { MetricSummary } from "../../../schema";
 import type { Db } from "../../lib/db";
 import { ApiError, notFound } from "../../lib/errors";
 import { inactiveRun } from "../run-lookup";
-import { addUsageCtes, enforceQuota, limitsOf, monthSum, overridesSql, planSql, pointsRefusal, type PlanRow } from "../usage";
+import {
+  addSeenPoints, addUsageCtes, enforceQuota, limitsOf, monthSum, notePoints, overridesSql, planSql, pointsFarFromLimit, pointsMargin, pointsRefusal,
+  type PlanRow,
+} from "../usage";
 import { bucketize } from "./buckets";
 import { chunkStats, encodeChunk, toHex, type Points } from "./codec";
 import { MAX_KEYS_PER_RUN, type Batch } from "./parse";
@@ -39,9 +42,11 @@ export async function ingestBatch(db: Db, teamId: string, runId: string, batch: 
 // and tags in it too, so the whole request lands or none of it does).
 export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Batch, opts: IngestOptions = {}): Promise<IngestResult> {
   const quotas = opts.quotas !== false;
+  // Far below the quota by this isolate's recent read: count only, no check.
+  const check = quotas && !pointsFarFromLimit(teamId, batch.total);
   const next = batch.seq === "next";
   const seqExpr = next ? nextSeq(teamId, runId) : sql`${batch.seq}`;
-  const usage = quotas ? sql`, ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides, ${monthSum(teamId, "points")} as used` : sql``;
+  const usage = check ? sql`, ${planSql(teamId)} as plan, ${overridesSql(teamId)} as overrides, ${monthSum(teamId, "points")} as used` : sql``;
   const [run] = await rows<{ summary: Record<string, MetricSummary>; deleted: boolean; fresh: number; seq: string | null } & PlanRow & { used?: string }>(
     tx,
     sql`with r as (select summary, deleted_at is not null as deleted from runs where team_id = ${teamId} and id = ${runId} for update),
@@ -74,8 +79,9 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
   }
   // Checked before anything of the batch is written, so a refusal stores nothing.
   const points = series.reduce((n, s) => n + s.points.n, 0);
-  if (quotas) {
+  if (check) {
     const { plan, limits } = limitsOf(run);
+    notePoints(teamId, limits, int(run.used));
     await enforceQuota(tx, teamId, {
       name: "metricPointsPerMonth",
       plan,
@@ -84,8 +90,7 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
       need: points,
       reread: async () => int((await rows<{ used: string }>(tx, sql`select ${monthSum(teamId, "points")} as used`))[0]!.used),
       describe: pointsRefusal(points),
-      // What the rate limit lets be in flight unlocked: two seconds' worth.
-      margin: 2 * limits.ingestPointsPerSecond,
+      margin: pointsMargin(limits),
     });
   }
   // A batch whose steps fall inside an existing chunk's range may replace
@@ -119,6 +124,7 @@ export async function ingestInTx(tx: Q, teamId: string, runId: string, batch: Ba
         where team_id = ${teamId} and id = ${runId})${quotas ? sql`, ${addUsageCtes(teamId, "points", points)}` : sql``}
       select key, id from s`,
   );
+  if (quotas) addSeenPoints(teamId, points);
   const recompute = series.filter((_, i) => overlaps[i]).map((s) => s.key);
   if (recompute.length > 0) {
     const idOf = new Map(ids.map((r) => [r.key, int(r.id)]));
