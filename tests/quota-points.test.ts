@@ -134,4 +134,8 @@ test("64 concurrent writers far from the quota run unlocked; usage still equals 
   for (const r of replies) expect(r.status, r.text).toBe(200);
   expect(await storedPoints(team.id)).toBe(64_000);
   expect(await usagePoints(team.id)).toBe(64_000);
+  // Concurrent writers counted on rows of their own (not one hot row), bounded per day.
+  const rows = await sql<{ n: number }>("select count(*)::int as n from usage_daily where team_id = $1 and points > 0", [team.id]);
+  expect(rows[0]!.n).toBeGreaterThan(1);
+  expect(rows[0]!.n).toBeLessThanOrEqual(64);
 });

@@ -1,20 +1,17 @@
 import { sql, type SQL } from "drizzle-orm";
-import { USAGE_SHARDS } from "../../schema";
 import { TtlCache } from "../lib/key-cache";
 import { effectiveLimits, limitNames, type Limits } from "../lib/plans";
 import { int, rows, type Q } from "./metrics/sql";
 import { QuotaError } from "./team-limits";
 
 // Usage counting and quota checks (docs/adr/0011). Counts live in
-// usage_daily, one row per (team, UTC day, shard): a writer adds to a random
-// shard in the same transaction as what it counts, so a rolled-back or
-// duplicate write counts nothing and concurrent writers rarely share a row.
-// The month's figure is a sum of at most 31 × USAGE_SHARDS rows by key.
+// usage_daily, rows per (team, UTC day, shard): a writer adds to a shard no
+// other writer holds, in the same transaction as what it counts, so a
+// rolled-back or duplicate write counts nothing and concurrent writers never
+// queue on one row. The month's figure is a sum of rows read by key.
 
 export const today = sql`(now() at time zone 'utc')::date`;
 export const monthStart = sql`date_trunc('month', now() at time zone 'utc')::date`;
-
-export const randomShard = () => Math.floor(Math.random() * USAGE_SHARDS);
 
 // Scalar subqueries to fold into a writer's existing statement: the team's
 // plan row is read fresh (a primary-key lookup in a statement that runs
@@ -25,15 +22,20 @@ export const monthSum = (teamId: string, col: "points" | "runs") =>
   sql`(select coalesce(sum(${sql.raw(col)}), 0)::int8 from usage_daily where team_id = ${teamId} and day >= ${monthStart})`;
 
 // CTEs adding n to one shard of today's row, for a writer's statement. A
-// shard row no other transaction holds is taken if there is one (skip
-// locked), so concurrent writers do not queue on a row lock until commit;
-// only when all are busy (or today has none yet) does it upsert a random one.
+// writer holds its shard row's lock until commit, so it takes a row no other
+// transaction holds (skip locked); when all are busy it adds a new shard, so
+// a day has as many rows as the team had writers at once (at most
+// MAX_SHARDS; past that, a random one is shared and waited for).
+export const MAX_SHARDS = 64;
 export const addUsageCtes = (teamId: string, col: "points" | "runs", n: number): SQL => {
   const c = sql.raw(col);
   return sql`us as (select shard from usage_daily where team_id = ${teamId} and day = ${today} limit 1 for update skip locked),
     uu as (update usage_daily set ${c} = usage_daily.${c} + ${n} from us
       where usage_daily.team_id = ${teamId} and usage_daily.day = ${today} and usage_daily.shard = us.shard returning 1),
-    ui as (insert into usage_daily (team_id, day, shard, ${c}) select ${teamId}, ${today}, ${randomShard()}, ${n} where not exists (select 1 from uu)
+    ui as (insert into usage_daily (team_id, day, shard, ${c})
+      select ${teamId}, ${today}, case when m.next < ${MAX_SHARDS} then m.next else ${Math.floor(Math.random() * MAX_SHARDS)} end, ${n}
+      from (select coalesce(max(shard) + 1, 0) as next from usage_daily where team_id = ${teamId} and day = ${today}) m
+      where not exists (select 1 from uu)
       on conflict (team_id, day, shard) do update set ${c} = usage_daily.${c} + excluded.${c})`;
 };
 
