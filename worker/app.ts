@@ -21,8 +21,8 @@ import { isMlflowPath, mlflowError } from "./routes/mlflow/lib/errors";
 import { mlflowArtifactsRouter } from "./routes/mlflow-artifacts";
 import { metricsRouter } from "./routes/metrics";
 import { projectsRouter } from "./routes/projects";
-import { runsRouter } from "./routes/runs";
 import { retentionRouter } from "./routes/retention";
+import { runsRouter } from "./routes/runs";
 import { teamsRouter } from "./routes/teams";
 import { usageRouter } from "./routes/usage";
 import { VERSION } from "./version";
@@ -88,11 +88,11 @@ export function createApp() {
   app.route("/api/v1/audit", auditRouter);
   app.route("/api/v1/usage", usageRouter);
   app.route("/api/v1/projects", projectsRouter);
+  app.route("/api/v1/retention", retentionRouter);
   app.route("/api/v1", runsRouter);
   app.route("/api/v1", metricsRouter);
   app.route("/api/v1", logsRouter);
   app.route("/api/v1", artifactsRouter);
-  app.route("/api/v1/retention", retentionRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
 
