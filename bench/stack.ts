@@ -32,7 +32,8 @@ export async function startBenchStack(opts: { dataDir: string; serverUrl?: strin
       databaseUrl: serverUrl,
       freshDatabase: opts.database,
       appEnv: "development",
-      vars: { NEON_WS_PROXY: relay.wsProxy },
+      // Teams start on enterprise, so the plan's rate limits do not cap what is measured.
+      vars: { NEON_WS_PROXY: relay.wsProxy, DEFAULT_PLAN: "enterprise" },
       log: opts.log,
     });
     stops.push(stack.stop);

@@ -136,7 +136,7 @@ describe("reads that span several queries see one snapshot", () => {
   let last: number;
   let allowCompaction: () => Promise<void>;
   beforeAll(async () => {
-    team = await makeTeam();
+    team = await makeTeam("Team", { plan: "enterprise" }); // logs faster than the free plan's 100k points/s
     run = await newRun(team);
     // ~200,000 lines of ~330 bytes: far more than the ~25 MB that the sockets and
     // workerd's proxy buffer ahead of a paused reader (measured), so the export
@@ -185,7 +185,7 @@ const LAYERS = 130;
 const layerValue = (layer: number, step: number) => layer * 100_000 + step;
 
 test("points reads spanning more than 64 chunks stay exact while compaction rewrites them", async () => {
-  const team = await makeTeam();
+  const team = await makeTeam("Team", { plan: "enterprise" }); // hundreds of requests a second, past the free plan's rate
   const run = await newRun(team);
   const keys = Array.from({ length: 24 }, (_, i) => `k${i}`);
   // Layer j holds steps j, j+1000, …: a chunk each, all starting at or below step 129.

@@ -22,6 +22,7 @@ export type Bindings = {
   SESSION_TTL_HOURS?: string;
   CRASH_AFTER_SECONDS?: string;
   QUOTAS?: string;
+  DEFAULT_PLAN?: string;
 };
 
 export type Variables = {
@@ -75,6 +76,9 @@ const configSchema = z.object({
   // "off" skips usage counting and the points quota at ingest: only for the
   // bench's check-on vs check-off comparison (docs/adr/0011); never in production.
   QUOTAS: z.enum(["on", "off"]).default("on"),
+  // The plan new teams start on (an operator moves them later: npm run admin).
+  // A self-hosted install or the bench may start every team on "enterprise".
+  DEFAULT_PLAN: z.enum(["free", "team", "enterprise"]).default("free"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -25,10 +25,10 @@ export const invites = pgTable(
   (t) => [index("invites_team_created_idx").on(t.teamId, t.createdAt)],
 );
 
-// Usage per team and day, in a few shards: ingest adds to one shard chosen at
-// random in its own transaction, so concurrent writers of a team rarely meet
-// on a row, and the month's usage is the sum of at most 31 × shards rows.
-export const USAGE_SHARDS = 8;
+// Usage per team and day, in shards: a writer adds to a shard row no other
+// transaction holds (skip locked), or adds a new shard when all are busy (at
+// most 64 a day, worker/services/usage.ts), so concurrent writers of a team
+// never queue on one row; the month's usage is a sum over ≤ 31 × 64 rows.
 export const usageDaily = pgTable(
   "usage_daily",
   {

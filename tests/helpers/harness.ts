@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { api, randomIp, sessionCookie, uniq, type Creds } from "./api";
+import { sql } from "./db";
 
 export type Team = {
   id: string;
@@ -14,7 +15,10 @@ export type Team = {
 
 // Each test makes its own team (and user), from its own client address so the
 // sign-up rate limit never couples tests.
-export async function makeTeam(name = "Team"): Promise<Team> {
+// New teams start on the free plan, with its rate limits. A test that logs
+// faster than the free plan allows asks for a bigger plan: set here, before
+// the team's first authenticated request fills the Worker's limits cache.
+export async function makeTeam(name = "Team", opts: { plan?: "free" | "team" | "enterprise" } = {}): Promise<Team> {
   const email = `u-${uniq()}@example.com`;
   const password = "correct horse battery staple";
   const res = await api("POST", "/api/v1/signup", {
@@ -22,6 +26,7 @@ export async function makeTeam(name = "Team"): Promise<Team> {
     headers: { "cf-connecting-ip": randomIp() },
   });
   expect(res.status, res.text).toBe(201);
+  if (opts.plan) await sql("update teams set plan = $2 where id = $1", [res.body.team.id, opts.plan]);
   return {
     id: res.body.team.id,
     userId: res.body.user.id,

@@ -24,7 +24,7 @@ export const plans: Record<PlanName, Limits> = {
     runsPerMonth: 10_000,
     retentionDays: 90,
     ingestPointsPerSecond: 100_000,
-    apiRequestsPerSecond: 50,
+    apiRequestsPerSecond: 100,
     shareLinkMaxDays: 30,
   },
   team: {

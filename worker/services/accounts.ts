@@ -8,7 +8,7 @@ import { createApiKey } from "./api-keys";
 
 export type TeamView = { id: string; name: string; plan: string; role: Role };
 
-export async function signUp(db: Db, input: { email: string; password: string; teamName: string; name?: string }) {
+export async function signUp(db: Db, input: { email: string; password: string; teamName: string; name?: string; plan?: string }) {
   const passwordHash = await hashPassword(input.password);
   const userId = newId("usr");
   const teamId = newId("team");
@@ -16,7 +16,7 @@ export async function signUp(db: Db, input: { email: string; password: string; t
     const taken = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
     if (taken.length) throw new ApiError("conflict", "email: an account with this email already exists; log in instead");
     await tx.insert(users).values({ id: userId, email: input.email, passwordHash, name: input.name ?? null });
-    await tx.insert(teams).values({ id: teamId, name: input.teamName });
+    await tx.insert(teams).values({ id: teamId, name: input.teamName, plan: input.plan ?? "free" });
     await tx.insert(memberships).values({ teamId, userId, role: "owner" });
     const key = await createApiKey(tx, teamId, userId, "owner", {
       label: "first key",
@@ -24,7 +24,7 @@ export async function signUp(db: Db, input: { email: string; password: string; t
     });
     return {
       user: { id: userId, email: input.email, name: input.name ?? null },
-      team: { id: teamId, name: input.teamName, plan: "free", role: "owner" as Role },
+      team: { id: teamId, name: input.teamName, plan: input.plan ?? "free", role: "owner" as Role },
       key,
     };
   });
@@ -69,11 +69,11 @@ export async function getUser(db: Db, userId: string) {
   return user;
 }
 
-export async function createTeam(db: Db, userId: string, name: string): Promise<TeamView> {
+export async function createTeam(db: Db, userId: string, name: string, plan = "free"): Promise<TeamView> {
   const teamId = newId("team");
   await db.transaction(async (tx) => {
-    await tx.insert(teams).values({ id: teamId, name });
+    await tx.insert(teams).values({ id: teamId, name, plan });
     await tx.insert(memberships).values({ teamId, userId, role: "owner" });
   });
-  return { id: teamId, name, plan: "free", role: "owner" };
+  return { id: teamId, name, plan, role: "owner" };
 }

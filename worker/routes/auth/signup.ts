@@ -21,7 +21,7 @@ export const signupRoute = newRouter().openapi(route, async (c) => {
   const db = c.get("db");
   const config = c.get("config");
   await hitRateLimit(db, authLimit(config, `signup:${clientAddress(c)}`));
-  const { user, team, key } = await signUp(db, { email: body.email, password: body.password, teamName: body.team_name, name: body.name });
+  const { user, team, key } = await signUp(db, { email: body.email, password: body.password, teamName: body.team_name, name: body.name, plan: c.get("config").DEFAULT_PLAN });
   await startSession(c, { userId: user.id, teamId: team.id, role: team.role });
   return c.json({ user, team, api_key: { ...apiKeyJson(key), key: key.key } }, 201);
 });

@@ -37,7 +37,7 @@ teamsRouter
   .openapi(create, async (c) => {
     const p = c.get("principal");
     const db = c.get("db");
-    const team = await createTeam(db, p.userId, c.req.valid("json").name);
+    const team = await createTeam(db, p.userId, c.req.valid("json").name, c.get("config").DEFAULT_PLAN);
     // Recorded in the new team's log, where its admins will look.
     await recordAudit(db, team.id, actorOf(p, clientAddress(c)), { action: "team.create", resourceType: "team", resourceId: team.id, details: { name: team.name } });
     return c.json({ team }, 201);
