@@ -4,7 +4,9 @@ import type { Db } from "../lib/db";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../lib/password";
+import { roleScopes } from "../lib/principal";
 import { createApiKey } from "./api-keys";
+import { acceptInvite } from "./invites";
 
 export type TeamView = { id: string; name: string; plan: string; role: Role };
 
@@ -27,6 +29,22 @@ export async function signUp(db: Db, input: { email: string; password: string; t
       team: { id: teamId, name: input.teamName, plan: input.plan ?? "free", role: "owner" as Role },
       key,
     };
+  });
+}
+
+// Sign-up through an invite link: the new user joins the inviting team (the
+// seat taken as on accept) and gets no team of their own, as W&B does. All in
+// one transaction: an unusable invite leaves no account behind.
+export async function signUpWithInvite(db: Db, input: { email: string; password: string; name?: string; invite: string }) {
+  const passwordHash = await hashPassword(input.password);
+  const userId = newId("usr");
+  return db.transaction(async (tx) => {
+    const taken = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
+    if (taken.length) throw new ApiError("conflict", "email: an account with this email already exists; log in and accept the invite instead");
+    await tx.insert(users).values({ id: userId, email: input.email, passwordHash, name: input.name ?? null });
+    const { team, invite } = await acceptInvite(tx as unknown as Db, input.invite, { id: userId });
+    const key = await createApiKey(tx, team.id, userId, team.role, { label: "first key", scopes: roleScopes[team.role] });
+    return { user: { id: userId, email: input.email, name: input.name ?? null }, team, key, invite };
   });
 }
 

@@ -39,11 +39,13 @@ export function InvitePage({ token, session, onSession }: { token: string; sessi
     const email = String(f.get("email"));
     await run(async () => {
       if (mode === "signup") {
-        // Sign-up makes a personal team too; the invited one becomes current below.
-        await api("POST", "/signup", { email, password: f.get("password"), team_name: "Personal" });
-      } else {
-        await api("POST", "/login", { email, password: f.get("password") });
+        // Sign-up with the invite joins the team directly (no team of one's own).
+        await api("POST", "/signup", { email, password: f.get("password"), invite: token });
+        await onSession();
+        navigate("/projects", { replace: true });
+        return;
       }
+      await api("POST", "/login", { email, password: f.get("password") });
       // Logged in from here on: if accepting fails, the page offers "Join" again.
       await onSession();
       await accept();

@@ -9,12 +9,16 @@ export const teamSchema = z
   .object({ id: z.string(), name: z.string(), plan: z.string(), role: roleSchema })
   .openapi("TeamMembership");
 
-export const signupBody = z.object({
-  email,
-  password,
-  team_name: text(100),
-  name: text(100).optional(),
-});
+export const signupBody = z
+  .object({
+    email,
+    password,
+    team_name: text(100).optional(),
+    name: text(100).optional(),
+    // An invite token (inv_…): join that team instead of making one.
+    invite: z.string().min(1).max(200).optional(),
+  })
+  .refine((b) => b.team_name !== undefined || b.invite !== undefined, { message: "team_name is required (or sign up with an invite)", path: ["team_name"] });
 
 export const loginBody = z.object({ email, password: z.string().min(1, "must not be empty").max(256) });
 
