@@ -71,3 +71,31 @@ test("sign-up without a team name needs an invite", async () => {
   expectError(res, 400, "invalid_argument");
   expect(res.body.error.message).toMatch(/team_name/);
 });
+
+// A user who left every team can still get in: log-in with an invite accepts
+// it. Logging in with an invite to a team one is already in just logs in there.
+test("log-in with an invite: the way back in for a user with no team left", async () => {
+  const first = await makeTeam("First");
+  const email = `nomad-${uniq()}@example.com`;
+  const joined = await signup({ email, password, invite: await invite(first) });
+  expect(joined.status, joined.text).toBe(201);
+  const left = await api("POST", "/api/v1/members/leave", { creds: { cookie: sessionCookie(joined.headers) } });
+  expect(left.status, left.text).toBeLessThan(300);
+  const login = (json: Record<string, unknown>) => api("POST", "/api/v1/login", { json: { email, password, ...json }, headers: { "cf-connecting-ip": randomIp() } });
+  const stranded = await login({});
+  expectError(stranded, 403, "permission_denied");
+  expect(stranded.body.error.message).toMatch(/invite/);
+
+  const second = await makeTeam("Second");
+  const token = await invite(second, { role: "viewer" });
+  const back = await login({ invite: token });
+  expect(back.status, back.text).toBe(200);
+  expect(back.body.team).toMatchObject({ id: second.id, role: "viewer" });
+  // Again with the same (now used) invite is refused; with a fresh one to the same team, it just logs in.
+  expectError(await login({ invite: token }), 400, "invalid_argument");
+  const again = await login({ invite: await invite(second) });
+  expect(again.status, again.text).toBe(200);
+  expect(again.body.team.id).toBe(second.id);
+  const audit = await sql<{ n: number }>("select count(*)::int as n from audit_log where team_id = $1 and action = 'invite.accept'", [second.id]);
+  expect(audit[0]!.n).toBe(1);
+});

@@ -45,10 +45,10 @@ export function InvitePage({ token, session, onSession }: { token: string; sessi
         navigate("/projects", { replace: true });
         return;
       }
-      await api("POST", "/login", { email, password: f.get("password") });
-      // Logged in from here on: if accepting fails, the page offers "Join" again.
+      // Log-in with the invite accepts it (and works for a user with no team left).
+      await api("POST", "/login", { email, password: f.get("password"), invite: token });
       await onSession();
-      await accept();
+      navigate("/projects", { replace: true });
     });
   }
 

@@ -20,7 +20,13 @@ export const signupBody = z
   })
   .refine((b) => b.team_name !== undefined || b.invite !== undefined, { message: "team_name is required (or sign up with an invite)", path: ["team_name"] });
 
-export const loginBody = z.object({ email, password: z.string().min(1, "must not be empty").max(256) });
+export const loginBody = z.object({
+  email,
+  password: z.string().min(1, "must not be empty").max(256),
+  // An invite token (inv_…): accept it and log in to that team. The way in for
+  // a user who has left (or lost) every team.
+  invite: z.string().min(1).max(200).optional(),
+});
 
 export const apiKeySchema = z
   .object({
