@@ -11,3 +11,4 @@ export * from "./tables/logs";
 export * from "./tables/metrics";
 export * from "./tables/mlflow";
 export * from "./tables/tenancy";
+export * from "./tables/reports";
