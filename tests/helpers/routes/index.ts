@@ -10,8 +10,10 @@ import { mlflowRegistryArea } from "./mlflow-registry";
 import { mlflowRunsArea } from "./mlflow-runs";
 import { mlflowSearchArea } from "./mlflow-search";
 import { platform } from "./platform";
+import { reportsArea } from "./reports";
 import { retentionArea } from "./retention";
 import { runsArea } from "./runs";
+import { shareLinksArea } from "./share-links";
 import { usageArea } from "./usage";
 
 // One line per area of the API; a new area adds its file and its line here.
@@ -30,4 +32,6 @@ export const areas: Area[] = [
   usageArea,
   retentionArea,
   auditArea,
+  reportsArea,
+  shareLinksArea,
 ];
