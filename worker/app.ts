@@ -21,6 +21,7 @@ import { isMlflowPath, mlflowError } from "./routes/mlflow/lib/errors";
 import { mlflowArtifactsRouter } from "./routes/mlflow-artifacts";
 import { metricsRouter } from "./routes/metrics";
 import { projectsRouter } from "./routes/projects";
+import { reportsRouter } from "./routes/reports";
 import { retentionRouter } from "./routes/retention";
 import { runsRouter } from "./routes/runs";
 import { teamsRouter } from "./routes/teams";
@@ -50,6 +51,9 @@ const bodyLimits: [RegExp, number][] = [
   [/^\/api\/2\.0\/mlflow\/runs\/log-batch$/, 4 * 1024 * 1024],
   // MLflow multipart-upload completion lists up to 10,000 parts.
   [/^\/api\/2\.0\/mlflow-artifacts\/mpu\//, 2 * 1024 * 1024],
+  // Reports: 256 KiB of blocks plus the title and JSON around them, so the
+  // blocks cap answers (naming it) before the generic body cap.
+  [/^\/api\/v1\/(projects\/[^/]+\/reports|reports\/[^/]+)$/, 512 * 1024],
 ];
 // Bodies that are bytes, not JSON: the proxied artifact upload streams its
 // body to the object store and counts it there (routes/mlflow-artifacts).
@@ -93,6 +97,7 @@ export function createApp() {
   app.route("/api/v1", metricsRouter);
   app.route("/api/v1", logsRouter);
   app.route("/api/v1", artifactsRouter);
+  app.route("/api/v1", reportsRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
 

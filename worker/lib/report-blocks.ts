@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { checkJsonObject } from "./validation";
 
 // A report's blocks. A block names what it shows explicitly (run ids, metric
 // keys, artifact versions), so a share link can be scoped to exactly that:
@@ -46,4 +47,54 @@ export type ReportBlock = z.infer<typeof reportBlock>;
 
 export const MAX_BLOCKS = 200;
 export const MAX_REPORT_BYTES = 256 * 1024;
-export const reportBlocks = z.array(reportBlock).max(MAX_BLOCKS);
+
+// Shape first; then what one block cannot see alone: ids unique within the
+// report (the editor and share scopes address blocks by id), the whole under
+// MAX_REPORT_BYTES, and no text jsonb would refuse (NUL, unpaired surrogates:
+// a 500 if they reached Postgres). Run ids are checked against the team by the
+// service (worker/services/reports.ts), which has the database.
+export const reportBlocks = z
+  .array(reportBlock)
+  .max(MAX_BLOCKS, `at most ${MAX_BLOCKS} blocks`)
+  .superRefine((blocks, ctx) => {
+    const seen = new Map<string, number>();
+    blocks.forEach((b, i) => {
+      const first = seen.get(b.id);
+      if (first === undefined) seen.set(b.id, i);
+      else ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate block id "${b.id}" (block ${first} has it too)` });
+    });
+    const problem = checkJsonObject({ ...blocks }, Number.POSITIVE_INFINITY);
+    if (problem) ctx.addIssue({ code: "custom", path: problem.path.map((k) => (/^\d+$/.test(String(k)) ? Number(k) : k)), message: problem.message });
+    const bytes = new TextEncoder().encode(JSON.stringify(blocks)).length;
+    if (bytes > MAX_REPORT_BYTES) ctx.addIssue({ code: "custom", path: [], message: `at most ${MAX_REPORT_BYTES} bytes as JSON (got ${bytes})` });
+  });
+
+// Every run id the blocks name, with the index of the first block naming it
+// (for errors that point at the block).
+export function blockRunIds(blocks: ReportBlock[]): Map<string, number> {
+  const out = new Map<string, number>();
+  blocks.forEach((b, i) => {
+    if ("runs" in b) for (const r of b.runs) if (!out.has(r)) out.set(r, i);
+  });
+  return out;
+}
+
+// What a report's blocks let a share link read: runs, metric keys per run,
+// artifacts (for worker/lib/share-access.ts).
+export function blockRefs(blocks: ReportBlock[]) {
+  const runIds = new Set<string>();
+  const keysByRun = new Map<string, Set<string>>();
+  const artifacts = new Set<string>();
+  for (const b of blocks) {
+    if (b.type === "artifact") artifacts.add(b.artifact);
+    if (!("runs" in b)) continue;
+    const keys = b.type === "runs_table" ? [] : b.keys;
+    for (const r of b.runs) {
+      runIds.add(r);
+      const set = keysByRun.get(r) ?? new Set<string>();
+      for (const k of keys) set.add(k);
+      keysByRun.set(r, set);
+    }
+  }
+  return { runIds, keysByRun, artifacts };
+}
