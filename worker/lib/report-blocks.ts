@@ -4,7 +4,7 @@ import { checkJsonObject } from "./validation";
 // A report's blocks. A block names what it shows explicitly (run ids, metric
 // keys, artifact versions), so a share link can be scoped to exactly that:
 // the link's principal may read those runs, those keys, those files and
-// nothing else (worker/services/share-scope.ts).
+// nothing else (worker/lib/share-access.ts).
 
 const id = z.string().min(1).max(64);
 const runIds = z.array(z.string().regex(/^run_[0-9A-Za-z]{1,40}$/, "must be a run id")).max(100);
@@ -77,24 +77,4 @@ export function blockRunIds(blocks: ReportBlock[]): Map<string, number> {
     if ("runs" in b) for (const r of b.runs) if (!out.has(r)) out.set(r, i);
   });
   return out;
-}
-
-// What a report's blocks let a share link read: runs, metric keys per run,
-// artifacts (for worker/lib/share-access.ts).
-export function blockRefs(blocks: ReportBlock[]) {
-  const runIds = new Set<string>();
-  const keysByRun = new Map<string, Set<string>>();
-  const artifacts = new Set<string>();
-  for (const b of blocks) {
-    if (b.type === "artifact") artifacts.add(b.artifact);
-    if (!("runs" in b)) continue;
-    const keys = b.type === "runs_table" ? [] : b.keys;
-    for (const r of b.runs) {
-      runIds.add(r);
-      const set = keysByRun.get(r) ?? new Set<string>();
-      for (const k of keys) set.add(k);
-      keysByRun.set(r, set);
-    }
-  }
-  return { runIds, keysByRun, artifacts };
 }
