@@ -24,6 +24,7 @@ import { projectsRouter } from "./routes/projects";
 import { reportsRouter } from "./routes/reports";
 import { retentionRouter } from "./routes/retention";
 import { runsRouter } from "./routes/runs";
+import { shareLinksRouter } from "./routes/share-links";
 import { teamsRouter } from "./routes/teams";
 import { usageRouter } from "./routes/usage";
 import { VERSION } from "./version";
@@ -97,6 +98,7 @@ export function createApp() {
   app.route("/api/v1", metricsRouter);
   app.route("/api/v1", logsRouter);
   app.route("/api/v1", artifactsRouter);
+  app.route("/api/v1", shareLinksRouter);
   app.route("/api/v1", reportsRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);

@@ -1,5 +1,6 @@
 import type { Role } from "../../schema";
 import type { Scope } from "./principal";
+import type { ShareScope } from "./share-access";
 
 export type CachedKey = {
   secretHash: string;
@@ -12,6 +13,10 @@ export type CachedKey = {
 
 // A live session in one team: its user and that user's current role there.
 export type CachedSession = { userId: string; teamId: string; role: Role } | null; // null: logged out, or not a member
+
+// A live share link: its hash, team, creator, expiry and what it may read
+// (computed from the report's blocks once per cache fill).
+export type CachedShare = { secretHash: string; teamId: string; userId: string; expiresAt: number; scope: ShareScope } | null; // null: unknown or revoked
 
 // Per-isolate caches of credential state, so neither the MLflow path (the key
 // itself on every request) nor the JWT paths (sessions, access tokens) pay a
@@ -57,10 +62,17 @@ export const keyCache = new TtlCache<CachedKey>();
 // Keyed `${sessionId} ${teamId}`: a session switches teams, and its role differs per team.
 export const sessionCache = new TtlCache<CachedSession>();
 
+// Keyed by link id. A report edit reaches a live link's scope within the TTL too.
+export const shareCache = new TtlCache<CachedShare>();
+
 export const sessionCacheKey = (sessionId: string, teamId: string) => `${sessionId} ${teamId}`;
 
 export function forgetKey(id: string) {
   keyCache.delete(id);
+}
+
+export function forgetShareLink(id: string) {
+  shareCache.delete(id);
 }
 
 export function forgetSession(sessionId: string) {

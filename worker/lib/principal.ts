@@ -1,4 +1,5 @@
 import type { Role } from "../../schema";
+import type { ShareScope } from "./share-access";
 
 export const scopes = ["read", "write", "admin"] as const;
 export type Scope = (typeof scopes)[number];
@@ -10,10 +11,13 @@ export type Principal = {
   userId: string;
   scopes: Scope[];
   role?: Role;
-  via: "session" | "access_token" | "api_key";
+  via: "session" | "access_token" | "api_key" | "share_link";
   keyId?: string;
   // Sessions only: the log-in this cookie belongs to and when it ends.
   session?: { id: string; expiresAt: Date };
+  // Share links only: the one report and what its blocks name (no scopes; only
+  // routes that opt in with guardShare serve it, worker/middleware/auth.ts).
+  share?: ShareScope;
 };
 
 export const roleScopes: Record<Role, Scope[]> = {

@@ -5,25 +5,35 @@ import type { AppEnv } from "../env";
 import { hashApiKey, looksLikeApiKey, parseApiKey, sameHash } from "../lib/api-key-format";
 import { ApiError } from "../lib/errors";
 import { verifyToken, type TokenClaims } from "../lib/jwt";
-import { keyCache, sessionCache, sessionCacheKey, type CachedKey } from "../lib/key-cache";
+import { keyCache, sessionCache, sessionCacheKey, shareCache, type CachedKey, type CachedShare } from "../lib/key-cache";
 import type { Principal, Scope } from "../lib/principal";
 import { roleRank, roleScopes } from "../lib/principal";
 import { lookupApiKey, touchApiKey } from "../services/api-keys";
 import { lookupSession } from "../services/sessions";
+import { looksLikeShareToken, parseShareToken } from "../lib/share-access";
+import { lookupShareLink, touchShareLink } from "../services/share-links";
 import { checkApiRate } from "../services/team-rates";
 import type { Role } from "../../schema";
 
 export const SESSION_COOKIE = "sl_session";
 
-// The one place that decides who is calling and for which team.
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await resolvePrincipal(c);
-  c.set("principal", principal);
-  // The team's API request rate (docs/adr/0012): in memory, after the team is
-  // known, before any handler work; every door passes here.
-  await checkApiRate(c.get("db"), principal.teamId);
-  await next();
-});
+// The one place that decides who is calling and for which team. A share-link
+// principal reaches only routes that opt in (guardShare); everywhere else it
+// is a 404, not a 403, so a link learns nothing about what exists.
+const authenticateAs = (allowShare: boolean) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const principal = await resolvePrincipal(c);
+    if (principal.via === "share_link" && !allowShare) {
+      throw new ApiError("not_found", `not found: a share link reads only its report, at ${c.req.path}`);
+    }
+    c.set("principal", principal);
+    // The team's API request rate (docs/adr/0012): in memory, after the team is
+    // known, before any handler work; every door passes here.
+    await checkApiRate(c.get("db"), principal.teamId);
+    await next();
+  });
+
+export const authenticate = authenticateAs(false);
 
 async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
   const config = c.get("config");
@@ -32,6 +42,7 @@ async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
     const [scheme, value = ""] = splitOnce(header.trim(), " ");
     if (/^bearer$/i.test(scheme)) {
       const token = value.trim();
+      if (looksLikeShareToken(token)) return principalFromShareLink(c, token);
       if (looksLikeApiKey(token)) return principalFromKey(c, token);
       return principalFromAccessToken(c, await verifyToken(config.JWT_KEYS, token, "access"));
     }
@@ -112,6 +123,30 @@ async function principalFromSession(c: Context<AppEnv>, claims: TokenClaims): Pr
   };
 }
 
+// A share link (the dashboard's share page sends it as a Bearer token): its
+// creator's identity in its team, no scopes, and the scope its report grants.
+async function principalFromShareLink(c: Context<AppEnv>, token: string): Promise<Principal> {
+  const parsed = parseShareToken(token);
+  if (!parsed) throw new ApiError("unauthenticated", "share link is malformed");
+  const entry = await shareState(c, parsed.id);
+  if (!entry || !sameHash(entry.secretHash, await hashApiKey(token))) {
+    throw new ApiError("unauthenticated", "share link is invalid or revoked");
+  }
+  if (entry.expiresAt <= Date.now()) throw new ApiError("unauthenticated", "share link has expired");
+  return { teamId: entry.teamId, userId: entry.userId, scopes: [], via: "share_link", share: entry.scope };
+}
+
+async function shareState(c: Context<AppEnv>, linkId: string): Promise<CachedShare> {
+  const cached = shareCache.get(linkId);
+  if (cached !== undefined) return cached;
+  const db = c.get("db");
+  const entry = await lookupShareLink(db, linkId);
+  shareCache.set(linkId, entry, c.get("config").KEY_CACHE_TTL_SECONDS);
+  // last_used_at once per cache fill, off the response path (as for keys).
+  if (entry) c.executionCtx.waitUntil(touchShareLink(db, linkId).catch(() => undefined));
+  return entry;
+}
+
 async function keyState(c: Context<AppEnv>, keyId: string): Promise<CachedKey> {
   const cached = keyCache.get(keyId);
   if (cached !== undefined) return cached;
@@ -161,3 +196,17 @@ export function needRole(role: Role) {
 // calling, then whether the credential may do this. Per route, not per router,
 // because routers mounted at /api/v1 would otherwise leak `use("*")` onto siblings.
 export const guard = (scope: Scope) => [authenticate, need(scope)];
+
+// The few read routes a share link may use (its report, its runs, their
+// metrics): team credentials need `scope` as usual; a share principal passes
+// here and the handler limits it to its ShareScope (worker/lib/share-access.ts).
+export const guardShare = (scope: "read") => [
+  authenticateAs(true),
+  createMiddleware<AppEnv>(async (c, next) => {
+    const p = c.get("principal");
+    if (p.via !== "share_link" && !p.scopes.includes(scope)) {
+      throw new ApiError("permission_denied", `this credential lacks the ${scope} scope`);
+    }
+    await next();
+  }),
+];

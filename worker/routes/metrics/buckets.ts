@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, notFound } from "../../lib/errors";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { guard } from "../../middleware/auth";
+import { checkShareKey } from "../../lib/share-access";
+import { guardShare } from "../../middleware/auth";
 import { bucketize, type BucketTiming } from "../../services/metrics/buckets";
 import { readTarget } from "../../services/metrics/series";
 import { toJsonOrNull, toJsonValue } from "../../services/metrics/summary";
@@ -34,7 +35,8 @@ const route = createRoute({
   path: "/metrics/buckets",
   summary: "Exact per-bucket min, max, last and count of one metric over 1 to 50 runs",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link reads only the runs and keys its report shows.
+  middleware: guardShare("read"),
   request: { query },
   responses: {
     200: jsonContent(
@@ -56,6 +58,7 @@ export const bucketsRoute = newRouter().openapi(route, async (c) => {
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
   const runs = [...new Set(q.run)];
+  for (const run of runs) checkShareKey(c, run, q.key);
   const target = await readTarget(db, teamId, runs, q.key, q.start === undefined || q.end === undefined ? q.x : null);
   if (target.missingRun !== null) throw notFound("run");
   const series = target.series;

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { guard } from "../../middleware/auth";
+import { checkShareRun, shareKeysOf } from "../../lib/share-access";
+import { guardShare } from "../../middleware/auth";
 import { seriesOfRun } from "../../services/metrics/series";
 import type { JsonValue } from "../../services/metrics/summary";
 import { getRunInTeam } from "../../services/run-lookup";
@@ -24,7 +25,8 @@ const route = createRoute({
   path: "/runs/{run}/metrics",
   summary: "The run's metric keys with their summaries",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link lists only the keys its report shows, of the runs it names.
+  middleware: guardShare("read"),
   request: { params: runParams },
   responses: { 200: jsonContent(z.object({ metrics: z.array(metricInfo) })), ...authErrors },
 });
@@ -32,8 +34,10 @@ const route = createRoute({
 export const listRoute = newRouter().openapi(route, async (c) => {
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
+  checkShareRun(c, c.req.valid("param").run);
   const run = await getRunInTeam(db, teamId, c.req.valid("param").run);
-  const series = await seriesOfRun(db, teamId, run.id);
+  const allowed = shareKeysOf(c, run.id);
+  const series = (await seriesOfRun(db, teamId, run.id)).filter((s) => !allowed || allowed.has(s.key));
   const metrics = series.flatMap((s) => {
     const sum = run.summary[s.key];
     if (!sum) return [];

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { guard } from "../../middleware/auth";
+import { checkShareKey, checkShareRun } from "../../lib/share-access";
+import { guardShare } from "../../middleware/auth";
 import { readPoints } from "../../services/metrics/points";
 import { seriesOfKey } from "../../services/metrics/series";
 import { toJsonValue } from "../../services/metrics/summary";
@@ -25,7 +26,8 @@ const route = createRoute({
   path: "/runs/{run}/metrics/points",
   summary: "Raw points of one metric, in step order, paged",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link reads only the runs and keys its report shows.
+  middleware: guardShare("read"),
   request: { params: runParams, query },
   responses: { 200: jsonContent(z.object({ points: z.array(point), next_cursor: z.number().int().nullable() })), ...authErrors },
 });
@@ -34,8 +36,10 @@ export const pointsRoute = newRouter().openapi(route, async (c) => {
   const q = c.req.valid("query");
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
+  checkShareRun(c, c.req.valid("param").run);
   const run = await getRunInTeam(db, teamId, c.req.valid("param").run);
   if (q.key === undefined) throw new ApiError("invalid_argument", "key: required (the metric key to read)");
+  checkShareKey(c, run.id, q.key);
   const seriesId = (await seriesOfKey(db, teamId, [run.id], q.key)).get(run.id);
   if (seriesId === undefined) return c.json({ points: [], next_cursor: null }, 200);
   const lo = Math.max(q.cursor ?? 0, q.start ?? 0);

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { guard } from "../../middleware/auth";
+import { checkShareRun, shareKeysOf } from "../../lib/share-access";
+import { guardShare } from "../../middleware/auth";
 import { getRunInTeam } from "../../services/run-lookup";
 import { runEnvelope, runParams } from "./schema";
 import { runJson } from "./serialize";
@@ -11,12 +12,18 @@ const route = createRoute({
   path: "/runs/{run}",
   summary: "Get a run",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link reads the runs its report names, with only the metric keys it shows.
+  middleware: guardShare("read"),
   request: { params: runParams },
   responses: { 200: jsonContent(runEnvelope), ...authErrors },
 });
 
 export const getRunRoute = newRouter().openapi(route, async (c) => {
-  const run = await getRunInTeam(c.get("db"), c.get("principal").teamId, c.req.valid("param").run);
-  return c.json({ run: runJson(run) }, 200);
+  const id = c.req.valid("param").run;
+  checkShareRun(c, id);
+  const run = await getRunInTeam(c.get("db"), c.get("principal").teamId, id);
+  const json = runJson(run);
+  const keys = shareKeysOf(c, run.id);
+  if (keys) json.summary = Object.fromEntries(Object.entries(json.summary).filter(([k]) => keys.has(k))) as typeof json.summary;
+  return c.json({ run: json }, 200);
 });

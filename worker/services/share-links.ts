@@ -1,0 +1,140 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { reports, reportVersions, shareLinks, teams } from "../../schema";
+import { hashApiKey } from "../lib/api-key-format";
+import type { Db, Writer } from "../lib/db";
+import { notFound } from "../lib/errors";
+import type { CachedShare } from "../lib/key-cache";
+import { generateShareToken, scopeFromBlocks } from "../lib/share-access";
+
+const publicColumns = {
+  id: shareLinks.id,
+  reportId: shareLinks.reportId,
+  createdBy: shareLinks.createdBy,
+  createdAt: shareLinks.createdAt,
+  expiresAt: shareLinks.expiresAt,
+  revokedAt: shareLinks.revokedAt,
+  lastUsedAt: shareLinks.lastUsedAt,
+  frozen: shareLinks.frozen,
+  frozenVersion: shareLinks.frozenVersion,
+};
+
+export type ShareLinkView = {
+  id: string;
+  reportId: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  frozen: boolean;
+  frozenVersion: number | null;
+};
+
+async function reportInTeam(db: Db, teamId: string, reportId: string) {
+  const [row] = await db
+    .select({ id: reports.id, version: reports.version })
+    .from(reports)
+    .where(and(eq(reports.teamId, teamId), eq(reports.id, reportId)))
+    .limit(1);
+  if (!row) throw notFound("report");
+  return row;
+}
+
+// A frozen link records the report's version now; the data snapshot
+// (snapshot_key) is not written yet: a frozen link shows the frozen blocks
+// over live data.
+export async function createShareLink(
+  db: Writer & Db,
+  teamId: string,
+  userId: string,
+  reportId: string,
+  input: { expiresAt: Date; frozen: boolean },
+): Promise<ShareLinkView & { token: string }> {
+  const report = await reportInTeam(db, teamId, reportId);
+  const { id, token } = generateShareToken();
+  const [row] = await db
+    .insert(shareLinks)
+    .values({
+      id,
+      teamId,
+      reportId: report.id,
+      secretHash: await hashApiKey(token),
+      createdBy: userId,
+      expiresAt: input.expiresAt,
+      frozen: input.frozen,
+      frozenVersion: input.frozen ? report.version : null,
+    })
+    .returning(publicColumns);
+  return { ...row!, token };
+}
+
+export async function listShareLinks(db: Db, teamId: string, reportId: string): Promise<ShareLinkView[]> {
+  await reportInTeam(db, teamId, reportId);
+  return db
+    .select(publicColumns)
+    .from(shareLinks)
+    .where(and(eq(shareLinks.teamId, teamId), eq(shareLinks.reportId, reportId)))
+    .orderBy(desc(shareLinks.createdAt));
+}
+
+// Idempotent: revoking a revoked link is done already.
+export async function revokeShareLink(db: Db, teamId: string, linkId: string): Promise<ShareLinkView> {
+  const [row] = await db
+    .select(publicColumns)
+    .from(shareLinks)
+    .where(and(eq(shareLinks.teamId, teamId), eq(shareLinks.id, linkId)))
+    .limit(1);
+  if (!row) throw notFound("share link");
+  if (!row.revokedAt) {
+    await db
+      .update(shareLinks)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(shareLinks.teamId, teamId), eq(shareLinks.id, linkId), isNull(shareLinks.revokedAt)));
+  }
+  return row;
+}
+
+// The auth path: the link by id (before the team is known, like API keys),
+// with the scope its report's blocks grant (the frozen version's blocks for
+// frozen links). Null when unknown, revoked, or its team is being deleted.
+export async function lookupShareLink(db: Db, linkId: string): Promise<CachedShare> {
+  const [row] = await db
+    .select({
+      teamId: shareLinks.teamId,
+      reportId: shareLinks.reportId,
+      secretHash: shareLinks.secretHash,
+      createdBy: shareLinks.createdBy,
+      expiresAt: shareLinks.expiresAt,
+      revokedAt: shareLinks.revokedAt,
+      frozenVersion: shareLinks.frozenVersion,
+      blocks: reports.blocks,
+      version: reports.version,
+    })
+    .from(shareLinks)
+    .innerJoin(reports, and(eq(reports.teamId, shareLinks.teamId), eq(reports.id, shareLinks.reportId)))
+    .innerJoin(teams, and(eq(teams.id, shareLinks.teamId), isNull(teams.deletingAt)))
+    .where(eq(shareLinks.id, linkId))
+    .limit(1);
+  if (!row || row.revokedAt) return null;
+  let blocks: unknown[] = row.blocks;
+  if (row.frozenVersion !== null && row.frozenVersion !== row.version) {
+    const [v] = await db
+      .select({ blocks: reportVersions.blocks })
+      .from(reportVersions)
+      .where(and(eq(reportVersions.teamId, row.teamId), eq(reportVersions.reportId, row.reportId), eq(reportVersions.version, row.frozenVersion)))
+      .limit(1);
+    // A frozen version that was never stored grants nothing rather than today's blocks.
+    blocks = v?.blocks ?? [];
+  }
+  return {
+    secretHash: row.secretHash,
+    teamId: row.teamId,
+    userId: row.createdBy,
+    expiresAt: row.expiresAt.getTime(),
+    scope: scopeFromBlocks(linkId, row.reportId, row.frozenVersion, Array.isArray(blocks) ? blocks : []),
+  };
+}
+
+export async function touchShareLink(db: Db, linkId: string): Promise<void> {
+  await db.update(shareLinks).set({ lastUsedAt: new Date() }).where(eq(shareLinks.id, linkId));
+}
