@@ -130,6 +130,18 @@ describe("the share principal", () => {
   });
   const get = (path: string) => api("GET", path, { creds: { token } });
 
+  test("reads its own report (a frozen link: the version it froze)", async () => {
+    const res = await get(`/api/v1/reports/${reportId}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.report.id).toBe(reportId);
+    const frozen = await share({ frozen: true });
+    await sql("update reports set title = 'Changed', version = 2 where team_id = $1 and id = $2", [team.id, reportId]);
+    await sql("insert into report_versions (team_id, report_id, version, title, blocks, saved_by) select team_id, id, 2, 'Changed', blocks, created_by from reports where team_id = $1 and id = $2", [team.id, reportId]);
+    const old = await api("GET", `/api/v1/reports/${reportId}`, { creds: { token: frozen.token } });
+    expect(old.body.report).toMatchObject({ title: "Shared", version: 1 });
+    expect((await get(`/api/v1/reports/${reportId}`)).body.report).toMatchObject({ title: "Changed", version: 2 });
+  });
+
   test("reads its runs with only the keys the report shows", async () => {
     const a = await get(`/api/v1/runs/${runA}`);
     expect(a.status, a.text).toBe(200);
