@@ -193,3 +193,33 @@ test("another team sees nothing; read keys and viewers cannot write", async () =
   }
   expect((await api("GET", `/api/v1/reports/${r.id}`, { creds: t.creds })).body.report).toMatchObject({ version: 1, title: "mine" });
 });
+
+test("a share link reads its own report: a live link the current version, a frozen link the shared one", async () => {
+  const { t, project, run } = await setup();
+  const r = await made(t, project.id, { title: "shared v1", blocks: [chart("c1", [run])] });
+  const sibling = await made(t, project.id, { title: "not shared" });
+  const link = async (frozen: boolean) => {
+    const res = await api("POST", `/api/v1/reports/${r.id}/share-links`, { creds: t.creds, json: { frozen } });
+    expect(res.status, res.text).toBe(201);
+    return { token: res.body.token as string };
+  };
+  const [live, frozen] = [await link(false), await link(true)];
+  const saved = await api("PUT", `/api/v1/reports/${r.id}`, { creds: t.creds, json: { title: "shared v2", blocks: [], base_version: 1 } });
+  expect(saved.status, saved.text).toBe(200);
+
+  const now = await api("GET", `/api/v1/reports/${r.id}`, { creds: live });
+  expect(now.status, now.text).toBe(200);
+  expect(now.body.report).toMatchObject({ id: r.id, version: 2, title: "shared v2", blocks: [] });
+  const then = await api("GET", `/api/v1/reports/${r.id}`, { creds: frozen });
+  expect(then.status, then.text).toBe(200);
+  expect(then.body.report).toMatchObject({ id: r.id, version: 1, title: "shared v1", blocks: r.blocks, updated_at: r.updated_at });
+
+  // Nothing else: not the team's other report, not the history, not a write.
+  for (const creds of [live, frozen]) {
+    expectError(await api("GET", `/api/v1/reports/${sibling.id}`, { creds }), 404, "not_found");
+    expectError(await api("GET", `/api/v1/reports/${r.id}/versions`, { creds }), 404, "not_found");
+    expectError(await api("GET", `/api/v1/reports/${r.id}/versions/1`, { creds }), 404, "not_found");
+    const put = await api("PUT", `/api/v1/reports/${r.id}`, { creds, json: { title: "x", blocks: [], base_version: 2 } });
+    expect([401, 404], put.text).toContain(put.status);
+  }
+});

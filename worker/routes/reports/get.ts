@@ -3,7 +3,7 @@ import { notFound } from "../../lib/errors";
 import { authErrors, jsonContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
 import { shareScope } from "../../lib/share-access";
-import { guard } from "../../middleware/auth";
+import { guardShare } from "../../middleware/auth";
 import { getReportInTeam, getVersion } from "../../services/reports";
 import { reportJson, reportParams, reportSchema } from "./schema";
 
@@ -12,7 +12,8 @@ const route = createRoute({
   path: "/reports/{report}",
   summary: "Get a report (also by a share link, for its own report)",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link reads its own report through this route (and no other report).
+  middleware: guardShare("read"),
   request: { params: reportParams },
   responses: { 200: jsonContent(z.object({ report: reportSchema })), ...authErrors },
 });
