@@ -10,7 +10,10 @@ import { ComparePage } from "./pages/compare";
 import { InvitePage } from "./pages/invite";
 import { ProjectsPage } from "./pages/projects";
 import { RunPage } from "./pages/run";
+import { ReportPage } from "./pages/report";
+import { ReportsPage } from "./pages/reports";
 import { RunsPage } from "./pages/runs";
+import { SharePage } from "./pages/share";
 import { SETTINGS_TABS, SettingsPage, type SettingsTab } from "./pages/settings";
 
 const PUBLIC = new Set(["/login", "/signup"]);
@@ -21,6 +24,7 @@ export function App() {
   const [bootError, setBootError] = useState<Error>();
 
   const refresh = useCallback(async () => {
+    if (location.pathname.startsWith("/share/")) return; // a share link reads without a session
     try {
       setSession(await get<Session>("/me"));
       setBootError(undefined);
@@ -39,10 +43,12 @@ export function App() {
 
   // An invite link opens for anyone: it offers log-in or sign-up itself.
   const invite = match("/invite/:token", loc.path);
+  // A share link needs no session at all: it reads with its own token.
+  const share = match("/share/:token", loc.path);
 
   // Signed out on a private page → log in, and come back afterwards.
   useEffect(() => {
-    if (session === null && !PUBLIC.has(loc.path) && !invite) {
+    if (session === null && !PUBLIC.has(loc.path) && !invite && !share) {
       const back = loc.path === "/" ? "" : `?next=${encodeURIComponent(loc.path + location.search)}`;
       navigate(`/login${back}`, { replace: true });
     }
@@ -53,6 +59,12 @@ export function App() {
     document.title = titleFor(loc.path);
   }, [loc.path]);
 
+  if (share)
+    return (
+      <main id="main">
+        <SharePage token={share.token!} />
+      </main>
+    );
   if (bootError) return <ErrorBox error={bootError} retry={refresh} />;
   if (invite)
     return (
@@ -78,6 +90,8 @@ function route(path: string, query: URLSearchParams) {
   if (path === "/settings") return <SettingsPage tab="members" />;
   if ((m = match("/settings/:tab", path)) && SETTINGS_TABS.some((t) => t.id === m!.tab)) return <SettingsPage tab={m.tab as SettingsTab} />;
   if ((m = match("/projects/:project/compare", path))) return <ComparePage project={m.project!} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />;
+  if ((m = match("/projects/:project/reports", path))) return <ReportsPage key={m.project} project={m.project!} />;
+  if ((m = match("/reports/:report", path))) return <ReportPage key={m.report} reportId={m.report!} editing={query.get("edit") === "1"} />;
   if ((m = match("/projects/:project", path))) return <RunsPage key={m.project} project={m.project!} />;
   if ((m = match("/runs/:run", path))) return <RunPage key={m.run} runId={m.run!} />;
   return (
@@ -93,6 +107,7 @@ function route(path: string, query: URLSearchParams) {
 function titleFor(path: string) {
   if (path.startsWith("/runs/")) return "Run · Sightline";
   if (path.endsWith("/compare")) return "Compare · Sightline";
+  if (path.endsWith("/reports") || path.startsWith("/reports/") || path.startsWith("/share/")) return "Report · Sightline";
   if (path.startsWith("/projects/")) return `${decodeURIComponent(path.split("/")[2] ?? "")} · Sightline`;
   if (path === "/settings/keys") return "API keys · Sightline";
   if (path.startsWith("/settings")) return `${SETTINGS_TABS.find((t) => path.endsWith(`/${t.id}`))?.label ?? "Settings"} · Sightline`;

@@ -6,6 +6,7 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    readonly details?: any,
   ) {
     super(message);
   }
@@ -24,14 +25,24 @@ export function qs(q: Query): string {
   return s ? `?${s}` : "";
 }
 
+// On a share page (/share/<token>) every read goes out with the link's token
+// instead of the session cookie: the visitor may have no session at all.
+let shareToken: string | null = null;
+export function setShareToken(token: string | null) {
+  shareToken = token;
+}
+
 export async function api<T = any>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       signal,
-      credentials: "same-origin",
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      credentials: shareToken ? "omit" : "same-origin",
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(shareToken ? { authorization: `Bearer ${shareToken}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -48,8 +59,8 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   }
   if (!res.ok) {
     const e = json?.error;
-    const failure = new ApiFailure(res.status, e?.code ?? "http_error", e?.message ?? `The server answered ${res.status}.`, e?.request_id);
-    if (res.status === 401) window.dispatchEvent(new CustomEvent("sl:unauthenticated"));
+    const failure = new ApiFailure(res.status, e?.code ?? "http_error", e?.message ?? `The server answered ${res.status}.`, e?.request_id, e?.details);
+    if (res.status === 401 && !shareToken) window.dispatchEvent(new CustomEvent("sl:unauthenticated"));
     throw failure;
   }
   return json as T;

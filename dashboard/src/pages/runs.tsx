@@ -91,6 +91,9 @@ export function RunsPage({ project }: { project: string }) {
           {state && !state.done && <span class="spinner inline" aria-label="loading more" />}
         </span>
         <div class="spacer" />
+        <a class="button ghost" href={`/projects/${encodeURIComponent(project)}/reports`}>
+          Reports
+        </a>
         <button class="primary" disabled={selected.size < 1} onClick={compare} title="Key: c">
           Compare {selected.size ? `(${Math.min(selected.size, COMPARE_MAX)})` : ""}
         </button>

@@ -21,9 +21,12 @@ const route = createRoute({
 export const getReportRoute = newRouter().openapi(route, async (c) => {
   const db = c.get("db");
   const teamId = c.get("principal").teamId;
-  const id = c.req.valid("param").report;
   // A share link reads its one report; any other id is as good as absent.
+  // "shared" names the link's own report: the share page (/share/<token>) has
+  // only the token, not the report id.
   const scope = shareScope(c);
+  const param = c.req.valid("param").report;
+  const id = scope && param === "shared" ? scope.reportId : param;
   if (scope && scope.reportId !== id) throw notFound("report");
   const report = await getReportInTeam(db, teamId, id);
   if (scope?.frozenVersion) {
