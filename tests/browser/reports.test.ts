@@ -6,6 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { api, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
+import { cookieIn, joinTeam } from "../helpers/membership";
 import { dragZoom, launch, shot, watchBuckets, watchErrors } from "./helpers/browser";
 
 let browser: Browser;
@@ -109,4 +110,49 @@ test("write a report, share it, read it without a session, zoom, revoke", async 
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "reports-08-reader-390");
   await ctx.close();
+}, 120_000);
+
+test("a stale save keeps the user's text and offers reload or overwrite; versions restore; viewers only read", async () => {
+  const url = stack().url;
+  const team = await makeTeam();
+  const project = `rep-${uniq()}`;
+  await api("POST", `/api/v1/projects/${project}/runs`, { creds: team.creds, json: { name: "r" } });
+  const created = await api("POST", `/api/v1/projects/${project}/reports`, { creds: team.creds, json: { title: "Draft", blocks: [{ type: "markdown", id: "m1", text: "first" }] } });
+  expect(created.status, created.text).toBe(201);
+  const id = created.body.report.id;
+
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { cookie: team.cookie } });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${url}/reports/${id}?edit=1`);
+  await page.fill("textarea[aria-label='Markdown text']", "my careful words");
+  // Someone else saves meanwhile.
+  const theirs = await api("PUT", `/api/v1/reports/${id}`, { creds: team.creds, json: { title: "Theirs", blocks: [{ type: "markdown", id: "m1", text: "their words" }], base_version: 1 } });
+  expect(theirs.status, theirs.text).toBe(200);
+  await page.click("button:has-text('Save')");
+  await page.waitForSelector("[data-testid=conflict] >> text=Someone else saved this report");
+  expect(await page.inputValue("textarea[aria-label='Markdown text']")).toBe("my careful words");
+  await shot(page, "reports-09-conflict");
+  await page.click("button:has-text('Overwrite with mine')");
+  await page.waitForSelector("[data-testid=report] >> text=my careful words");
+  const now = await api("GET", `/api/v1/reports/${id}`, { creds: team.creds });
+  expect(now.body.report).toMatchObject({ version: 3, title: "Draft" });
+
+  // Restore version 2 (theirs) from the versions list: a new version 4.
+  await page.click("button:has-text('Versions')");
+  await page.click("[data-testid=versions] li:has-text('v2') button:has-text('Restore')");
+  await page.waitForSelector("[data-testid=report] >> text=their words");
+  expect((await api("GET", `/api/v1/reports/${id}`, { creds: team.creds })).body.report).toMatchObject({ version: 4, title: "Theirs" });
+  expect(errors).toEqual([]);
+  await ctx.close();
+
+  // A viewer reads but gets no Edit or Share.
+  const viewer = await makeTeam("Viewer");
+  await joinTeam(team, viewer, "viewer");
+  const vctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { cookie: (await cookieIn(viewer, team.id)).cookie } });
+  const vpage = await vctx.newPage();
+  await vpage.goto(`${url}/reports/${id}`);
+  await vpage.waitForSelector("[data-testid=report] >> text=their words");
+  expect(await vpage.locator("button:has-text('Edit'), button:has-text('Share')").count()).toBe(0);
+  await vctx.close();
 }, 120_000);
