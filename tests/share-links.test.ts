@@ -142,6 +142,15 @@ describe("the share principal", () => {
     expect((await get(`/api/v1/reports/${reportId}`)).body.report).toMatchObject({ title: "Changed", version: 2 });
   });
 
+  // The share page has only the token: "shared" names the link's own report.
+  // For a team credential "shared" names nothing.
+  test("GET /reports/shared is the link's own report; for team credentials it is 404", async () => {
+    const res = await get("/api/v1/reports/shared");
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.report.id).toBe(reportId);
+    expectError(await api("GET", "/api/v1/reports/shared", { creds: team.creds }), 404, "not_found");
+  });
+
   test("reads its runs with only the keys the report shows", async () => {
     const a = await get(`/api/v1/runs/${runA}`);
     expect(a.status, a.text).toBe(200);
