@@ -3,6 +3,7 @@ import { auditLog, users, type actorKinds } from "../../schema";
 import type { Db, Writer } from "../lib/db";
 import { ApiError } from "../lib/errors";
 import type { Principal } from "../lib/principal";
+import { fnv1a, fromBase64Url, toBase64Url } from "../lib/page-token";
 
 // The audit log: who (user or key), what, on which resource, when, from which
 // address. Append-only (a trigger refuses UPDATE; no route changes or deletes a
@@ -148,23 +149,19 @@ function filterKey(q: AuditQuery): string {
   return JSON.stringify([q.action ?? "", q.actor ?? "", q.resourceType ?? "", q.resourceId ?? "", q.since?.getTime() ?? "", q.until?.getTime() ?? ""]);
 }
 
-function digest(s: string): string {
-  // FNV-1a, 32 bits: enough to tell filter sets apart; not a secret.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(36);
-}
+// FNV-1a, 32 bits: enough to tell filter sets apart; not a secret.
+const digest = fnv1a;
 
 function encodeAuditCursor(id: number, filters: string): string {
   const raw = `a1.${id}.${digest(filters)}`;
-  return btoa(`${raw}.${digest(raw)}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64Url(`${raw}.${digest(raw)}`);
 }
 
 export function decodeAuditCursor(cursor: string, filters: string): number {
   const invalid = new ApiError("invalid_argument", "cursor: not a cursor from this listing");
   let text: string;
   try {
-    text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    text = fromBase64Url(cursor);
   } catch {
     throw invalid;
   }

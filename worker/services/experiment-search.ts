@@ -4,6 +4,7 @@ import type { Db } from "../lib/db";
 import { ApiError } from "../lib/errors";
 import { parseFilter, parseOrderBy, type Clause, type OrderTerm } from "./experiment-filter";
 import type { Project } from "./projects";
+import { decodeJsonToken, encodeJsonToken, fnv1a } from "../lib/page-token";
 
 // MLflow's search_experiments over the team's projects: filter, order, view
 // type and offset paging, as MLflow's SQL store pages.
@@ -68,14 +69,11 @@ function orderClauses(terms: OrderTerm[]): SQL[] {
 // The token names an offset and the search it belongs to; it is checked, not
 // trusted: garbage or a token from another search is a 400, never a 500.
 function fingerprint(q: ExperimentSearch): string {
-  const text = JSON.stringify([q.filter ?? "", q.orderBy ?? [], q.viewType]);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(36);
+  return fnv1a(JSON.stringify([q.filter ?? "", q.orderBy ?? [], q.viewType]));
 }
 
 function encodeToken(offset: number, q: ExperimentSearch): string {
-  return btoa(JSON.stringify({ o: offset, q: fingerprint(q) })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return encodeJsonToken({ o: offset, q: fingerprint(q) });
 }
 
 function decodeToken(token: string, q: ExperimentSearch): number {
@@ -83,7 +81,7 @@ function decodeToken(token: string, q: ExperimentSearch): number {
   let parsed: unknown;
   try {
     if (token.length > 200) throw invalid;
-    parsed = JSON.parse(atob(token.replace(/-/g, "+").replace(/_/g, "/")));
+    parsed = decodeJsonToken(token);
   } catch {
     throw invalid;
   }

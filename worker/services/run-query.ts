@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { runs } from "../../schema";
 import { ApiError } from "../lib/errors";
+import { decodeJsonToken, encodeJsonToken } from "../lib/page-token";
 
 // Turns the list query's `filter` and `order_by` strings into SQL over the
 // runs' jsonb columns. User text never becomes SQL: field names, paths and
@@ -121,10 +122,7 @@ export function afterCursor(s: Sort, expr: SQL, id: SQL, c: Cursor): SQL {
 export type Cursor = { v: string | null; id: string };
 
 export function encodeCursor(s: Sort, c: Cursor): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ o: s.spec, v: c.v, id: c.id }));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeJsonToken({ o: s.spec, v: c.v, id: c.id });
 }
 
 // A cursor is opaque but not trusted: its value is checked against what the
@@ -133,8 +131,7 @@ export function decodeCursor(s: Sort, raw: string): Cursor {
   const invalid = new ApiError("invalid_argument", "cursor: not a cursor from this listing");
   let parsed: { o?: unknown; v?: unknown; id?: unknown };
   try {
-    const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
+    parsed = decodeJsonToken(raw) as typeof parsed;
   } catch {
     throw invalid;
   }

@@ -3,6 +3,7 @@ import { runs } from "../../schema";
 import { ApiError } from "../lib/errors";
 import type { SearchOrder } from "./run-search";
 import { paramValue, stringAttribute, tagValue } from "./run-search-values";
+import { decodeJsonToken, encodeJsonToken } from "../lib/page-token";
 
 // The search's order as a list of never-NULL sort keys, and page tokens that
 // resume strictly after the last run shown (keyset): a run inserted or
@@ -106,10 +107,7 @@ export type PageToken = { v: string[]; id: string };
 const signature = (keys: SortKey[]) => keys.map((k) => k.sig).join(",");
 
 export function tokenFor(keys: SortKey[], values: string[], id: string): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ o: signature(keys), v: values, id }));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeJsonToken({ o: signature(keys), v: values, id });
 }
 
 const FLOAT = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
@@ -128,8 +126,7 @@ export function decodeToken(keys: SortKey[], raw: string): PageToken {
   const invalid = new ApiError("invalid_argument", "Invalid page token: not a page token of this search");
   let parsed: { o?: unknown; v?: unknown; id?: unknown };
   try {
-    const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
+    parsed = decodeJsonToken(raw) as typeof parsed;
   } catch {
     throw invalid;
   }
