@@ -4,8 +4,7 @@ import { Invites } from "../components/invites";
 import { ErrorBox, Loading } from "../components/states";
 import { api, get } from "../lib/api";
 import { fmtDate } from "../lib/format";
-import { navigate } from "../lib/router";
-import { useSession } from "../lib/session";
+import { afterTeamGone, useSession } from "../lib/session";
 import type { Member, Role, Session } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { isAdmin } from "./settings";
@@ -48,14 +47,7 @@ export function MembersPage({ session }: { session: Session }) {
     } catch (err) {
       return setError((err as Error).message);
     }
-    const other = session.teams.find((t) => t.id !== session.team.id);
-    if (other && (await api("POST", "/auth/switch-team", { team_id: other.id }).then(() => true, () => false))) {
-      await refresh();
-      navigate("/projects");
-    } else {
-      await api("POST", "/logout").catch(() => undefined);
-      location.href = "/login";
-    }
+    await afterTeamGone(session, refresh);
   }
 
   return (

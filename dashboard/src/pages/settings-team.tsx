@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../lib/api";
-import { navigate } from "../lib/router";
-import { useSession } from "../lib/session";
+import { afterTeamGone, useSession } from "../lib/session";
 import type { Session } from "../lib/types";
 
 // The team itself: its name and plan, and (for the owner) the danger zone.
@@ -22,15 +21,7 @@ export function TeamPage({ session }: { session: Session }) {
       setBusy(false);
       return setError((err as Error).message);
     }
-    // The team is gone: carry on in another team of yours, else log out.
-    const other = session.teams.find((t) => t.id !== session.team.id);
-    if (other && (await api("POST", "/auth/switch-team", { team_id: other.id }).then(() => true, () => false))) {
-      await refresh();
-      navigate("/projects");
-    } else {
-      await api("POST", "/logout").catch(() => undefined);
-      location.href = "/login";
-    }
+    await afterTeamGone(session, refresh);
   }
 
   return (
