@@ -12,3 +12,4 @@ export * from "./tables/metrics";
 export * from "./tables/mlflow";
 export * from "./tables/tenancy";
 export * from "./tables/reports";
+export * from "./tables/workspaces";

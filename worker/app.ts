@@ -27,6 +27,7 @@ import { runsRouter } from "./routes/runs";
 import { shareLinksRouter } from "./routes/share-links";
 import { teamsRouter } from "./routes/teams";
 import { usageRouter } from "./routes/usage";
+import { workspacesRouter } from "./routes/workspaces";
 import { VERSION } from "./version";
 
 const httpCodes: Record<number, ErrorCode> = {
@@ -100,6 +101,7 @@ export function createApp() {
   app.route("/api/v1", artifactsRouter);
   app.route("/api/v1", shareLinksRouter);
   app.route("/api/v1", reportsRouter);
+  app.route("/api/v1", workspacesRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
 

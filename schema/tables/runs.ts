@@ -47,6 +47,8 @@ export const runs = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     // Soft delete (MLflow's lifecycle_stage "deleted"): restorable; native lists leave such runs out.
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // Archived runs stay whole but leave the default runs table (W&B's "hide").
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.id] }),

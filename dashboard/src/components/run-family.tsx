@@ -4,6 +4,7 @@ import { parentOf } from "../lib/mlflow-tags";
 import type { Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { ErrorBox, StatusBadge } from "./states";
+import { runHref } from "../lib/links";
 
 export const CHILDREN_SHOWN = 200;
 
@@ -16,7 +17,7 @@ export function ParentLink({ run }: { run: Run }) {
   if (parent.error) return <span class="muted" data-testid="parent-link">child of <code>{id}</code> (not found)</span>;
   return (
     <span class="muted" data-testid="parent-link">
-      child of <a href={`/runs/${encodeURIComponent(id)}`}>{parent.data?.name ?? id}</a>
+      child of <a href={runHref(null, id)}>{parent.data?.name ?? id}</a>
     </span>
   );
 }
@@ -43,7 +44,7 @@ export function ChildRuns({ run }: { run: Run }) {
             {runs.map((c) => (
               <tr>
                 <td>
-                  <a href={`/runs/${c.id}`}>{c.name}</a>
+                  <a href={runHref(c.project_id, c.id)}>{c.name}</a>
                 </td>
                 <td>
                   <StatusBadge status={c.status} />

@@ -5,6 +5,7 @@ import { navigate } from "../lib/router";
 import type { Run } from "../lib/types";
 import { PinButton, RetentionBadge } from "./retention";
 import { VirtualList } from "./virtual-list";
+import { runHref } from "../lib/links";
 
 // Retention marks: runs deleted within 7 days, and the pin that keeps a run
 // (onPin absent: the viewer cannot write, so the pin is shown, not offered).
@@ -76,7 +77,7 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
     else if (e.key === "PageDown") (e.preventDefault(), move(cursor + 20));
     else if (e.key === "PageUp") (e.preventDefault(), move(cursor - 20));
     else if ((e.key === " " || e.key === "x") && row?.run) (e.preventDefault(), toggle(row.run.id));
-    else if (e.key === "Enter" && row?.run) navigate(`/runs/${row.run.id}`);
+    else if (e.key === "Enter" && row?.run) navigate(runHref(row.run.project_id, row.run.id));
   };
 
   const sortMark = (id: string) => (orderBy === id ? " ▲" : orderBy === `-${id}` ? " ▼" : "");
@@ -131,7 +132,7 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
                   <span>
                     <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
                   </span>
-                  <a href={`/runs/${r.id}`} class="name" title={r.name}>
+                  <a href={runHref(r.project_id, r.id)} class="name" title={r.name}>
                     {r.name}
                   </a>
                   <span>

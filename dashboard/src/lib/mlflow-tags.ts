@@ -27,9 +27,3 @@ export function splitTags(run: Run): { user: [string, string][]; system: [string
 export const runUser = (run: Run) => run.kv_tags?.[USER_TAG] || null;
 // parent_id is the column; the tag is the same value on servers that only keep tags.
 export const parentOf = (run: Run) => run.parent_id || run.kv_tags?.[PARENT_TAG] || null;
-
-// Project names made through MLflow may hold spaces, slashes or look like an
-// id ("/Users/me/exp 1"): such projects are linked by id, the rest by name.
-const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const projectRef = (p: Pick<Project, "id" | "name">) => (SLUG.test(p.name) && !p.name.startsWith("prj_") ? p.name : p.id);
-export const projectHref = (p: Pick<Project, "id" | "name">) => `/projects/${encodeURIComponent(projectRef(p))}`;

@@ -7,6 +7,7 @@ import { get } from "../lib/api";
 import { colorOf, configAt, configKeys, fmtValue } from "../lib/format";
 import type { MetricInfo, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
+import { projectHref, runHref } from "../lib/links";
 
 export function ComparePage({ project, runIds }: { project: string; runIds: string[] }) {
   const data = useAsync(
@@ -17,7 +18,7 @@ export function ComparePage({ project, runIds }: { project: string; runIds: stri
     },
     [runIds.join()],
   );
-  const back = <a href={`/projects/${encodeURIComponent(project)}`}>← Runs</a>;
+  const back = <a href={projectHref(project)}>← Runs</a>;
   if (runIds.length === 0)
     return (
       <Empty title="Pick runs to compare">
@@ -48,7 +49,7 @@ function CompareView({ runs, keys, back }: { project: string; runs: Run[]; keys:
       </div>
       <div class="legend" data-testid="legend">
         {runs.map((r) => (
-          <a class="legend-item" href={`/runs/${r.id}`}>
+          <a class="legend-item" href={runHref(r.project_id, r.id)}>
             <span class="swatch" style={{ background: colors.get(r.id) }} />
             {r.name} <StatusBadge status={r.status} />
           </a>

@@ -2,10 +2,10 @@ import { useState } from "preact/hooks";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { api, get } from "../lib/api";
 import { fmtDate } from "../lib/format";
-import { projectHref } from "../lib/mlflow-tags";
 import { navigate } from "../lib/router";
 import type { Project } from "../lib/types";
 import { useAsync } from "../lib/use-async";
+import { projectHref } from "../lib/links";
 
 export function ProjectsPage() {
   const projects = useAsync((s) => get<{ projects: Project[] }>("/projects", s).then((r) => r.projects), []);
@@ -17,7 +17,7 @@ export function ProjectsPage() {
     const f = new FormData(e.target as HTMLFormElement);
     try {
       const { project } = await api("POST", "/projects", { name: String(f.get("name")).trim(), description: String(f.get("description") ?? "") });
-      navigate(`/projects/${encodeURIComponent(project.name)}`);
+      navigate(projectHref(project.name));
     } catch (err) {
       setError((err as Error).message);
     }

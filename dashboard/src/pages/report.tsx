@@ -9,6 +9,7 @@ import { blockId, type Block, type Report, type ReportVersion } from "../lib/rep
 import { setQuery } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useAsync } from "../lib/use-async";
+import { reportsHref } from "../lib/links";
 
 type Draft = { title: string; blocks: Block[] };
 type Conflict = { version: number; current: Draft & { updated_by: string; updated_at: string } };
@@ -25,7 +26,7 @@ export function ReportPage({ reportId, editing }: { reportId: string; editing: b
   return (
     <section class="page report-page">
       <nav class="crumbs no-print">
-        <a href={`/projects/${encodeURIComponent(r.project_id)}/reports`}>← Reports</a>
+        <a href={reportsHref(r.project_id)}>← Reports</a>
       </nav>
       {editing && canEdit ? (
         <Editor report={r} onSaved={(n) => rep.set(n)} onDone={() => setQuery({ edit: null })} />

@@ -6,6 +6,7 @@ import type { Report, ReportSummary } from "../lib/report-types";
 import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useAsync } from "../lib/use-async";
+import { projectHref, reportHref } from "../lib/links";
 
 // A project's reports, most recently saved first, and "New report".
 export function ReportsPage({ project }: { project: string }) {
@@ -18,7 +19,7 @@ export function ReportsPage({ project }: { project: string }) {
     setBusy(true);
     try {
       const r = await api<{ report: Report }>("POST", `/projects/${encodeURIComponent(project)}/reports`, { title: "Untitled report", blocks: [] });
-      navigate(`/reports/${r.report.id}?edit=1`);
+      navigate(reportHref(project, r.report.id, { edit: true }));
     } catch (e) {
       setError(e as Error);
       setBusy(false);
@@ -27,7 +28,7 @@ export function ReportsPage({ project }: { project: string }) {
   return (
     <section class="page reports-page">
       <nav class="crumbs">
-        <a href={`/projects/${encodeURIComponent(project)}`}>← Runs</a>
+        <a href={projectHref(project)}>← Runs</a>
       </nav>
       <div class="page-head">
         <h1>Reports · {project}</h1>
@@ -51,7 +52,7 @@ export function ReportsPage({ project }: { project: string }) {
         <ul class="report-list" data-testid="report-list">
           {list.data.reports.map((r) => (
             <li>
-              <a href={`/reports/${r.id}`}>{r.title}</a> <span class="muted small">v{r.version} · saved {fmtAgo(r.updated_at)}</span>
+              <a href={reportHref(project, r.id)}>{r.title}</a> <span class="muted small">v{r.version} · saved {fmtAgo(r.updated_at)}</span>
             </li>
           ))}
         </ul>

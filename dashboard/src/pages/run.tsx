@@ -9,7 +9,8 @@ import { RunOverview } from "../components/run-overview";
 import { ErrorBox, Loading, StatusBadge } from "../components/states";
 import { api, get } from "../lib/api";
 import { colorOf, fmtAgo, fmtDate, fmtDuration } from "../lib/format";
-import { parentOf, projectHref, runUser } from "../lib/mlflow-tags";
+import { parentOf, runUser } from "../lib/mlflow-tags";
+import { projectHref } from "../lib/links";
 import { setQuery, useLocation } from "../lib/router";
 import { useSession } from "../lib/session";
 import type { MetricInfo, Project, Run } from "../lib/types";
@@ -63,7 +64,7 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <section class="page run-page">
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={project.data ? projectHref(project.data) : `/projects/${r.project_id}`}>{project.data?.name ?? "Runs"}</a> / <span>{r.name}</span>
+        <a href={projectHref(project.data ?? r.project_id)}>{project.data?.name ?? "Runs"}</a> / <span>{r.name}</span>
       </nav>
       {r.deleted_at && (
         <div class="notice warn" role="alert" data-testid="deleted-banner">

@@ -11,6 +11,7 @@ import { useSession } from "../lib/session";
 import type { Project, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { useRuns } from "../lib/use-runs";
+import { compareHref, projectHref, reportsHref } from "../lib/links";
 
 const STATUSES = ["running", "finished", "failed", "crashed", "killed"];
 export const COMPARE_MAX = 50;
@@ -78,7 +79,7 @@ export function RunsPage({ project }: { project: string }) {
   });
 
   function compare() {
-    navigate(`/projects/${encodeURIComponent(project)}/compare?runs=${[...selected].slice(0, COMPARE_MAX).join(",")}`);
+    navigate(compareHref(project, [...selected].slice(0, COMPARE_MAX)));
   }
   const toggleStatus = (s: string) => setQuery({ status: (statusChips.includes(s) ? statusChips.filter((x) => x !== s) : [...statusChips, s]).join(",") || null });
 
@@ -91,7 +92,7 @@ export function RunsPage({ project }: { project: string }) {
           {state && !state.done && <span class="spinner inline" aria-label="loading more" />}
         </span>
         <div class="spacer" />
-        <a class="button ghost" href={`/projects/${encodeURIComponent(project)}/reports`}>
+        <a class="button ghost" href={reportsHref(project)}>
           Reports
         </a>
         <button class="primary" disabled={selected.size < 1} onClick={compare} title="Key: c">
@@ -144,7 +145,7 @@ export function RunsPage({ project }: { project: string }) {
         text || statusChips.length ? (
           <Empty title="No runs match">
             <p>
-              Loosen the filter or <a href={`/projects/${encodeURIComponent(project)}`}>clear it</a>.
+              Loosen the filter or <a href={projectHref(project)}>clear it</a>.
             </p>
           </Empty>
         ) : (

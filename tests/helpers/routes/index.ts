@@ -15,6 +15,7 @@ import { retentionArea } from "./retention";
 import { runsArea } from "./runs";
 import { shareLinksArea } from "./share-links";
 import { usageArea } from "./usage";
+import { workspacesArea } from "./workspaces";
 
 // One line per area of the API; a new area adds its file and its line here.
 export const areas: Area[] = [
@@ -34,4 +35,5 @@ export const areas: Area[] = [
   auditArea,
   reportsArea,
   shareLinksArea,
+  workspacesArea,
 ];

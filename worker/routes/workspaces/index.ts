@@ -1,0 +1,5 @@
+import { newRouter } from "../../lib/router";
+
+// Mounted at /api/v1: a member's saved chart workspace per project
+// (GET/PUT /projects/{project}/workspace). Issue 13.
+export const workspacesRouter = newRouter();
