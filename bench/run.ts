@@ -26,6 +26,8 @@ import { bucketRead, compareRead } from "./reads.ts";
 import { benchRetention, describeRetention } from "./retention.ts";
 import { retries } from "./retries.ts";
 import { runsPage } from "./runs-page.ts";
+import { benchShare, describeShare } from "./share.ts";
+import { benchWorkspace, describeWorkspace } from "./workspace.ts";
 import { startBenchStack } from "./stack.ts";
 import { log, printTable, round } from "./stats.ts";
 import { STORAGE_KEY, settleCompaction, storage } from "./storage.ts";
@@ -163,6 +165,14 @@ try {
     const art = await benchArtifacts(stack);
     log(`artifacts (${art.mib} MiB): upload ${art.upload.sightline_mib_s} MiB/s (direct ${art.upload.direct_mib_s}), Worker's own share ${art.upload.worker_share_excl_store} (${art.upload.worker_share} with the store serving its calls); download ${art.download.sightline_mib_s} MiB/s (direct ${art.download.direct_mib_s}), Worker's own share ${art.download.worker_share_excl_store}; ${cpuModel}, load ${load()}`);
     writeFileSync(join(outDir, "artifacts.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...art }, null, 2)}\n`);
+    // Issue 12: a shared report's first paint and share-link reads per second.
+    const share = await benchShare(stack, quick);
+    for (const line of describeShare(share)) log(`${line}; ${cpuModel}, load ${load()}`);
+    writeFileSync(join(outDir, "share.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...share }, null, 2)}\n`);
+    // Issue 13: a 50-chart project workspace and a synced hover sweep.
+    const ws = await benchWorkspace(stack, quick);
+    for (const line of describeWorkspace(ws)) log(`${line}; ${cpuModel}, load ${load()}`);
+    writeFileSync(join(outDir, "workspace.json"), `${JSON.stringify({ cpu_model: cpuModel, load: loadavg(), ...ws }, null, 2)}\n`);
   }
 } catch (err) {
   exitCode = err instanceof RouteMissingError ? 2 : 1;

@@ -14,6 +14,8 @@ import { ReportPage } from "./pages/report";
 import { ReportsPage } from "./pages/reports";
 import { RunsPage } from "./pages/runs";
 import { SharePage } from "./pages/share";
+import { WorkspacePage } from "./pages/workspace";
+import { ArtifactsPage } from "./pages/artifacts";
 import { SETTINGS_TABS, SettingsPage, type SettingsTab } from "./pages/settings";
 
 const PUBLIC = new Set(["/login", "/signup"]);
@@ -91,6 +93,8 @@ function route(path: string, query: URLSearchParams) {
   if ((m = match("/settings/:tab", path)) && SETTINGS_TABS.some((t) => t.id === m!.tab)) return <SettingsPage tab={m.tab as SettingsTab} />;
   if ((m = match("/projects/:project/compare", path))) return <ComparePage project={m.project!} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />;
   if ((m = match("/projects/:project/reports", path))) return <ReportsPage key={m.project} project={m.project!} />;
+  if ((m = match("/projects/:project/workspace", path))) return <WorkspacePage key={m.project} project={m.project!} />;
+  if ((m = match("/projects/:project/artifacts", path))) return <ArtifactsPage key={m.project} project={m.project!} />;
   if ((m = match("/reports/:report", path))) return <ReportPage key={m.report} reportId={m.report!} editing={query.get("edit") === "1"} />;
   if ((m = match("/projects/:project", path))) return <RunsPage key={m.project} project={m.project!} />;
   if ((m = match("/runs/:run", path))) return <RunPage key={m.run} runId={m.run!} />;

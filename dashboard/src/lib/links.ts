@@ -16,6 +16,8 @@ const ref = (p: ProjectArg) => (typeof p === "string" ? p : projectRef(p));
 export const projectHref = (project: ProjectArg) => `/projects/${enc(ref(project))}`;
 export const runHref = (_project: ProjectArg | null, run: string) => `/runs/${enc(run)}`;
 export const compareHref = (project: ProjectArg, runIds: string[]) => `${projectHref(project)}/compare?runs=${runIds.map(enc).join(",")}`;
+export const workspaceHref = (project: ProjectArg) => `${projectHref(project)}/workspace`;
+export const artifactsHref = (project: ProjectArg) => `${projectHref(project)}/artifacts`;
 export const reportsHref = (project: ProjectArg) => `${projectHref(project)}/reports`;
 export const reportHref = (_project: ProjectArg | null, report: string, opts: { edit?: boolean } = {}) =>
   `/reports/${enc(report)}${opts.edit ? "?edit=1" : ""}`;
