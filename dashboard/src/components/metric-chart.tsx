@@ -15,13 +15,15 @@ const HEIGHT = 200;
 // min/max band, drag to zoom (exact buckets refetched for the new range),
 // double-click to reset. Fetches only once it scrolls into view; a live run's
 // new steps are fetched as a tail and appended (maxStep grows).
-export function MetricChart({ metric, runs, view, maxStep }: { metric: string; runs: ChartRun[]; view: ChartView; maxStep?: number }) {
+export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange }: { metric: string; runs: ChartRun[]; view: ChartView; maxStep?: number; initialRange?: [number, number]; onRange?: (r: [number, number] | null) => void }) {
   const box = useRef<HTMLDivElement>(null);
   const plotEl = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [visible, setVisible] = useState(false);
-  const [range, setRange] = useState<[number, number] | null>(null);
+  // A report's chart opens at its saved range (the first buckets request asks for it); reset goes to the full range.
+  const [range, setRange] = useState<[number, number] | null>(initialRange ?? null);
+  useEffect(() => onRange?.(range), [range]);
   const [series, setSeries] = useState<Map<string, Bucket[]> | null>(null);
   const [error, setError] = useState<string>();
   const [theme, setTheme] = useState(0);
