@@ -6,6 +6,7 @@ import { connectionLost } from "./lib/db";
 import { ApiError, errorBody, type ErrorCode } from "./lib/errors";
 import { fromPostgresError } from "./lib/pg-errors";
 import { requestId } from "./middleware/request-id";
+import { frameOptions } from "./middleware/frame-options";
 import { jsonBody } from "./middleware/json-body";
 import { services } from "./middleware/services";
 import { apiKeysRouter } from "./routes/api-keys";
@@ -25,6 +26,7 @@ import { reportsRouter } from "./routes/reports";
 import { retentionRouter } from "./routes/retention";
 import { runsRouter } from "./routes/runs";
 import { shareLinksRouter } from "./routes/share-links";
+import { sharePageRouter } from "./routes/share-page";
 import { teamsRouter } from "./routes/teams";
 import { usageRouter } from "./routes/usage";
 import { workspacesRouter } from "./routes/workspaces";
@@ -81,6 +83,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("*", requestId);
+  app.use("*", frameOptions);
   app.use("/api/*", rejectNul);
   app.use("/api/*", services);
   app.use("/api/*", jsonBody(bodyLimitFor));
@@ -104,6 +107,8 @@ export function createApp() {
   app.route("/api/v1", workspacesRouter);
   app.route("/api/2.0/mlflow", mlflowRouter);
   app.route("/api/2.0/mlflow-artifacts", mlflowArtifactsRouter);
+  // Share pages (not API): the SPA shell with the report's link preview.
+  app.route("/share", sharePageRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
