@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { projects, runs, type RunStatus } from "../../schema";
 import type { Db } from "../lib/db";
 import { ApiError, notFound } from "../lib/errors";
@@ -204,6 +204,7 @@ export type ListRunsQuery = {
   tag?: string[];
   filter?: string[];
   order_by?: string;
+  archived?: "exclude" | "include" | "only";
 };
 
 export async function listRuns(db: Db, teamId: string, projectRef: string, q: ListRunsQuery) {
@@ -218,6 +219,7 @@ export async function listRuns(db: Db, teamId: string, projectRef: string, q: Li
     : sql`(select ${projects.id} from ${projects} where ${projects.teamId} = ${teamId} and ${projects.name} = ${projectRef})`;
   // Soft-deleted runs (MLflow's delete) are left out of native lists.
   where.push(eq(runs.teamId, teamId), sql`${runs.projectId} = ${projectId}`, isNull(runs.deletedAt));
+  if (q.archived !== "include") where.push(q.archived === "only" ? isNotNull(runs.archivedAt) : isNull(runs.archivedAt));
   if (q.status?.length) where.push(inArray(runs.status, q.status));
   if (q.tag?.length) where.push(arrayContains(runs.tags, q.tag));
   const rows = sort.nullable ? await listByJson(db, sort, where, cursor, q.limit) : await listByColumn(db, sort, where, cursor, q.limit);

@@ -1,4 +1,5 @@
 import { newRouter } from "../../lib/router";
+import { bulkRunsRoute } from "./bulk";
 import { createRunRoute } from "./create";
 import { runDatasetsRoute } from "./datasets";
 import { deleteRunRoute } from "./delete";
@@ -6,15 +7,19 @@ import { finishRunRoute } from "./finish";
 import { getRunRoute } from "./get";
 import { heartbeatRunRoute } from "./heartbeat";
 import { listRunsRoute } from "./list";
+import { restoreRunRoute } from "./restore";
 import { updateRunRoute } from "./update";
 
 // Mounted at /api/v1. Routes guard themselves with createRoute({ middleware: guard(scope) }).
 export const runsRouter = newRouter();
 runsRouter.route("/", listRunsRoute);
 runsRouter.route("/", createRunRoute);
+// Before /runs/{run} routes, so "bulk" is never taken for a run id.
+runsRouter.route("/", bulkRunsRoute);
 runsRouter.route("/", getRunRoute);
 runsRouter.route("/", updateRunRoute);
 runsRouter.route("/", heartbeatRunRoute);
 runsRouter.route("/", finishRunRoute);
 runsRouter.route("/", deleteRunRoute);
+runsRouter.route("/", restoreRunRoute);
 runsRouter.route("/", runDatasetsRoute);

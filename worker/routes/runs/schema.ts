@@ -85,6 +85,10 @@ export const listRunsQuery = z.object({
   tag: repeatable(text(128), 20, "tag"),
   filter: repeatable(z.string().min(1).max(1024), 20, "filter"),
   order_by: z.string().min(1).max(600).optional(),
+  archived: z
+    .enum(["exclude", "include", "only"])
+    .default("exclude")
+    .openapi({ description: "Archived runs: left out (default), listed with the rest, or listed alone" }),
 });
 
 export const runSchema = z
@@ -114,6 +118,8 @@ export const runSchema = z
     finished_at: timestamp.nullable(),
     // Set while the run is soft-deleted (MLflow's delete); such runs are left out of lists.
     deleted_at: timestamp.nullable(),
+    // Set while the run is archived; lists leave it out unless archived=include|only.
+    archived_at: timestamp.nullable(),
     duration_ms: z.number().int(),
   })
   .openapi("Run");

@@ -23,5 +23,6 @@ export const runJson = (r: Run, now = Date.now()) => ({
   heartbeat_at: r.heartbeatAt.toISOString(),
   finished_at: r.finishedAt ? r.finishedAt.toISOString() : null,
   deleted_at: r.deletedAt ? r.deletedAt.toISOString() : null,
+  archived_at: r.archivedAt ? r.archivedAt.toISOString() : null,
   duration_ms: Math.max(0, (r.finishedAt?.getTime() ?? now) - r.createdAt.getTime()),
 });
