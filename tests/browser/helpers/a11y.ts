@@ -2,7 +2,8 @@ import type { Page } from "playwright-core";
 
 // One pass over a rendered page, inside the page:
 // - unnamed: interactive elements with no accessible name (aria-label,
-//   aria-labelledby, a <label>, text, title, alt, or an input's placeholder);
+//   aria-labelledby, a <label>, text, title, alt, or an input's placeholder)
+//   or whose name has no letter or digit;
 // - overflow: visible elements whose box ends right of the viewport, unless an
 //   ancestor scrolls or clips them (a table in a scroll box is fine);
 // - lowContrast: text under WCAG AA (4.5:1, or 3:1 for large text) against
@@ -52,7 +53,8 @@ export async function auditPage(page: Page, opts: { width: number; checkContrast
     const interactive = [
       ...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [role=tab], [role=checkbox], [role=slider], [tabindex]:not([tabindex='-1'])"),
     ];
-    const unnamed = interactive.filter((el) => visible(el) && !nameOf(el).trim()).map(describe);
+    // A name must say something: "↻" or "×" alone is read out as a symbol.
+    const unnamed = interactive.filter((el) => visible(el) && !/[\p{L}\p{N}]/u.test(nameOf(el))).map(describe);
 
     // Overflow: a box past the right edge that no ancestor scrolls or clips.
     // A scrolling ancestor makes it reachable; a clipping one hides it, which
