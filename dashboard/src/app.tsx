@@ -14,6 +14,7 @@ import { ReportPage } from "./pages/report";
 import { ReportsPage } from "./pages/reports";
 import { RunsPage } from "./pages/runs";
 import { SharePage } from "./pages/share";
+import { ShareEmbedPage } from "./pages/share-embed";
 import { WorkspacePage } from "./pages/workspace";
 import { ArtifactsPage } from "./pages/artifacts";
 import { SETTINGS_TABS, SettingsPage, type SettingsTab } from "./pages/settings";
@@ -46,7 +47,7 @@ export function App() {
   // An invite link opens for anyone: it offers log-in or sign-up itself.
   const invite = match("/invite/:token", loc.path);
   // A share link needs no session at all: it reads with its own token.
-  const share = match("/share/:token", loc.path);
+  const share = match("/share/:token", loc.path) ?? match("/share/:token/embed/:block", loc.path);
 
   // Signed out on a private page → log in, and come back afterwards.
   useEffect(() => {
@@ -64,7 +65,7 @@ export function App() {
   if (share)
     return (
       <main id="main">
-        <SharePage token={share.token!} />
+        {share.block ? <ShareEmbedPage token={share.token!} blockId={share.block} /> : <SharePage token={share.token!} />}
       </main>
     );
   if (bootError) return <ErrorBox error={bootError} retry={refresh} />;

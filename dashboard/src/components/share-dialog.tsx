@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import { api, get } from "../lib/api";
 import { fmtAgo, fmtDate } from "../lib/format";
-import type { ShareLink } from "../lib/report-types";
+import type { Block, Report, ShareLink } from "../lib/report-types";
 import { useAsync } from "../lib/use-async";
 import { ErrorBox } from "./states";
+import "../styles/share.css";
 
 // Create a read-only link (its URL is shown once), list the links, revoke.
 export function ShareDialog({ reportId, onClose }: { reportId: string; onClose: () => void }) {
@@ -58,6 +59,7 @@ export function ShareDialog({ reportId, onClose }: { reportId: string; onClose: 
             <p class="muted small">Copy it now: the link is shown only once.</p>
           </div>
         )}
+        {url && <EmbedPicker reportId={reportId} url={url} />}
         <h3>Links</h3>
         {!links.data ? (
           <p class="muted">Loading…</p>
@@ -93,6 +95,41 @@ export function ShareDialog({ reportId, onClose }: { reportId: string; onClose: 
           <button onClick={onClose}>Close</button>
         </div>
       </div>
+    </div>
+  );
+}
+
+type Panel = Extract<Block, { type: "chart" | "compare" }>;
+const panelName = (b: Panel) => (b.type === "chart" && b.title) || `${b.type === "compare" ? "Compare: " : ""}${b.keys.join(", ") || `${b.runs.length} runs`}`;
+const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+// "Embed a panel": one chart block of the report, through the link just
+// created, as an <iframe> snippet for a wiki, a notebook or a blog.
+function EmbedPicker({ reportId, url }: { reportId: string; url: string }) {
+  const rep = useAsync((s) => get<{ report: Report }>(`/reports/${reportId}`, s), [reportId]);
+  const panels = (rep.data?.report.blocks ?? []).filter((b): b is Panel => b.type === "chart" || b.type === "compare");
+  const [picked, setPicked] = useState<string>();
+  const [copied, setCopied] = useState(false);
+  const panel = panels.find((b) => b.id === picked) ?? panels[0];
+  if (!rep.data) return null;
+  if (!panel) return <p class="muted small share-embed-pick">Add a chart to the report to embed one of its panels.</p>;
+  const snippet = `<iframe src="${attr(`${url}/embed/${encodeURIComponent(panel.id)}`)}" title="${attr(panelName(panel))}" width="100%" height="380" style="border:0" loading="lazy"></iframe>`;
+  return (
+    <div class="share-embed-pick" data-testid="embed-pick">
+      <h3>Embed a panel</h3>
+      <div class="row">
+        <label>
+          Chart{" "}
+          <select aria-label="Chart to embed" value={panel.id} onChange={(e) => (setPicked((e.target as HTMLSelectElement).value), setCopied(false))}>
+            {panels.map((b) => (
+              <option value={b.id}>{panelName(b)}</option>
+            ))}
+          </select>
+        </label>
+        <button onClick={() => navigator.clipboard?.writeText(snippet).then(() => setCopied(true))}>{copied ? "Copied" : "Copy snippet"}</button>
+      </div>
+      <textarea readOnly aria-label="Embed snippet" data-testid="embed-snippet" value={snippet} onFocus={(e) => (e.target as HTMLTextAreaElement).select()} />
+      <p class="muted small">The panel reads through this link: revoking the link removes the embed too.</p>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ErrorBox, Loading } from "../components/states";
 import { ApiFailure, get, setShareToken } from "../lib/api";
 import type { Report } from "../lib/report-types";
@@ -11,6 +11,9 @@ export function SharePage({ token }: { token: string }) {
   // Set before the first render's fetches go out.
   useState(() => setShareToken(token));
   const rep = useAsync((s) => get<{ report: Report }>(`/reports/shared`, s).then((r) => r.report), [token]);
+  useEffect(() => {
+    if (rep.data) document.title = `${rep.data.title} · Sightline`;
+  }, [rep.data]);
   if (rep.error instanceof ApiFailure && (rep.error.status === 401 || rep.error.status === 404))
     return (
       <div class="state empty" data-testid="share-gone">
