@@ -1,88 +1,249 @@
-import { useMemo, useState } from "preact/hooks";
-import { configAt, fmtNum, fmtValue, num } from "../lib/format";
+import { Component } from "preact";
+import { useMemo, useRef, useState } from "preact/hooks";
+import { runColor } from "../lib/colors";
+import { fmtValue } from "../lib/format";
 import type { Run } from "../lib/types";
+import { buildFields, defaultLog, describeRange, positions, ticks, within, type Field, type Range } from "./plot-fields";
+import { PlotTooltip, useWidth } from "./plot-parts";
+import "../styles/plots.css";
 
-type Axis = { id: string; label: string; value: (r: Run) => unknown };
-const W = 900;
-const H = 280;
-const PAD = { top: 28, bottom: 24, side: 50 };
+const H = 300;
+const TOP = 48;
+const BOTTOM = 16;
+const SIDE = 58;
+const GAP_MIN = 96; // below this the box scrolls sideways instead of squeezing labels
+const STEP = 0.05; // keyboard brush step, a fraction of the axis
 
-// Hand-written SVG parallel coordinates: one vertical axis per config key
-// (numeric: linear; text: evenly spaced categories), the chosen metric last;
-// each run is a polyline in its legend colour.
-export function ParallelCoords({ runs, keys, metrics, colors }: { runs: Run[]; keys: string[]; metrics: string[]; colors: Map<string, string> }) {
-  const [metric, setMetric] = useState(metrics[0] ?? "");
-  const [agg, setAgg] = useState<"last" | "min" | "max">("last");
-  const axes: Axis[] = useMemo(
-    () => [
-      ...keys.map((k) => ({ id: `config.${k}`, label: k, value: (r: Run) => configAt(r.config, k) })),
-      ...(metric ? [{ id: "metric", label: `${metric} (${agg})`, value: (r: Run) => num(r.summary?.[metric]?.[agg] ?? null) }] : []),
-    ],
-    [keys.join(), metric, agg],
-  );
-  const scales = axes.map((a) => scaleFor(runs.map(a.value)));
-  const x = (i: number) => PAD.side + (axes.length <= 1 ? 0 : (i * (W - 2 * PAD.side)) / (axes.length - 1));
-  if (axes.length < 2) return <p class="muted">Parallel coordinates need at least one config key that differs and a metric.</p>;
+type Props = {
+  runs: Run[];
+  fields: Field[];
+  logs: Set<string>;
+  pos: Float64Array[]; // pos[axis][run], in [0, 1] or NaN
+  brushes: Map<string, Range>;
+  onBrush: (field: string, range: Range | null) => void;
+  inside: Uint8Array | null; // null: every run is inside
+};
+type Drag = { axis: number; mode: "new" | "move"; anchor: number; start: Range | null; moved: boolean };
+
+// Hand-written SVG parallel coordinates with brushing: one vertical axis per
+// field; drag on an axis to brush a range (drag the brush to move it, click
+// the axis outside it to clear), arrow keys on a focused axis do the same.
+// Lines outside the brushes fade; hovering near a line shows its values.
+export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, inside }: Props) {
+  const { ref: boxRef, width, el: box } = useWidth<HTMLDivElement>();
+  const svg = useRef<SVGSVGElement>(null);
+  const drag = useRef<Drag | null>(null);
+  const [hover, setHover] = useState<{ run: number; x: number; y: number } | null>(null);
+  const n = fields.length;
+  const W = Math.max(width, 2 * SIDE + (n - 1) * GAP_MIN);
+  const gap = n > 1 ? (W - 2 * SIDE) / (n - 1) : 0;
+  const ax = (i: number) => (n === 1 ? W / 2 : SIDE + i * gap);
+  const py = (t: number) => H - BOTTOM - t * (H - TOP - BOTTOM);
+  const tAt = (clientY: number) => {
+    const r = svg.current!.getBoundingClientRect();
+    return Math.min(1, Math.max(0, (H - BOTTOM - (clientY - r.top)) / (H - TOP - BOTTOM)));
+  };
+  if (n < 2) return <p class="muted">Pick two or more fields to draw parallel coordinates.</p>;
+
+  const points = runs.map((_, ri) => {
+    let s = "";
+    for (let a = 0; a < n; a++) {
+      const t = pos[a]![ri]!;
+      if (!Number.isNaN(t)) s += `${ax(a).toFixed(1)},${py(t).toFixed(1)} `;
+    }
+    return s;
+  });
+
+  const down = (e: PointerEvent, axis: number) => {
+    e.preventDefault();
+    const t = tAt(e.clientY);
+    const b = brushes.get(fields[axis]!.id) ?? null;
+    const inBrush = b !== null && t >= b[0] && t <= b[1];
+    drag.current = { axis, mode: inBrush ? "move" : "new", anchor: t, start: b, moved: false };
+    svg.current!.setPointerCapture?.(e.pointerId);
+    setHover(null);
+  };
+  const move = (e: PointerEvent) => {
+    const d = drag.current;
+    if (!d) return hoverAt(e);
+    const t = tAt(e.clientY);
+    if (Math.abs(t - d.anchor) > 0.005) d.moved = true;
+    if (!d.moved) return;
+    const id = fields[d.axis]!.id;
+    if (d.mode === "new") onBrush(id, [Math.min(d.anchor, t), Math.max(d.anchor, t)]);
+    else {
+      const [lo, hi] = d.start!;
+      const dt = Math.min(1 - hi, Math.max(-lo, t - d.anchor));
+      onBrush(id, [lo + dt, hi + dt]);
+    }
+  };
+  const up = () => {
+    const d = drag.current;
+    drag.current = null;
+    // A click on the axis outside its brush clears it; a click inside keeps it.
+    if (d && !d.moved && d.mode === "new") onBrush(fields[d.axis]!.id, null);
+  };
+  const hoverAt = (e: PointerEvent) => {
+    const r = svg.current!.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const y = e.clientY - r.top;
+    const seg = Math.min(n - 2, Math.max(0, Math.floor((x - SIDE) / gap)));
+    const f = Math.min(1, Math.max(0, (x - ax(seg)) / gap));
+    let best = -1;
+    let bestD = 7;
+    for (let ri = 0; ri < runs.length; ri++) {
+      const a = pos[seg]![ri]!;
+      const b = pos[seg + 1]![ri]!;
+      if (Number.isNaN(a) || Number.isNaN(b)) continue;
+      const dist = Math.abs(py(a + (b - a) * f) - y) + (inside && !inside[ri] ? 3 : 0);
+      if (dist < bestD) (bestD = dist), (best = ri);
+    }
+    setHover(best < 0 ? null : { run: best, x, y });
+  };
+  const key = (e: KeyboardEvent, axis: number) => {
+    const id = fields[axis]!.id;
+    const b = brushes.get(id);
+    if (e.key === "Escape" || e.key === "Delete" || e.key === "Backspace") {
+      if (b) onBrush(id, null);
+      return e.preventDefault();
+    }
+    if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+    e.preventDefault();
+    const d = e.key === "ArrowUp" ? STEP : -STEP;
+    if (!b) onBrush(id, d > 0 ? [0.5, 1] : [0, 0.5]);
+    else if (e.shiftKey) onBrush(id, [b[0], Math.min(1, Math.max(b[0] + STEP, b[1] + d))]);
+    else {
+      const dt = Math.min(1 - b[1], Math.max(-b[0], d));
+      onBrush(id, [b[0] + dt, b[1] + dt]);
+    }
+  };
+
+  // Labels take the room between axes; when that is tight they alternate rows.
+  const stagger = gap < 150;
+  const maxChars = Math.max(6, Math.floor(((stagger ? 1.9 : 1) * gap - 8) / 6.6));
+  const h = hover ? runs[hover.run] : null;
   return (
-    <div class="pcoords">
-      <div class="toolbar">
-        <label class="check">
-          Metric
-          <select value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value)} aria-label="Metric for parallel coordinates">
-            {metrics.map((m) => (
-              <option value={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <select value={agg} onChange={(e) => setAgg((e.target as HTMLSelectElement).value as "last")} aria-label="Summary">
-          <option value="last">last</option>
-          <option value="min">min</option>
-          <option value="max">max</option>
-        </select>
-      </div>
-      <svg viewBox={`0 0 ${W} ${H}`} class="pc-svg" role="img" aria-label="Parallel coordinates of config values against the chosen metric">
-        {runs.map((r) => {
-          const pts = axes.map((a, i) => {
-            const y = scales[i]!.y(a.value(r));
-            return y === null ? null : `${x(i).toFixed(1)},${y.toFixed(1)}`;
-          });
+    <div class="pc-wrap" onPointerLeave={() => setHover(null)}>
+      <div class="pc-box" ref={boxRef} onScroll={() => setHover(null)}>
+      <svg
+        ref={svg}
+        class="pc-svg"
+        width={W}
+        height={H}
+        style={{ width: `${W}px`, height: `${H}px` }}
+        data-testid="parallel-coords"
+        role="group"
+        aria-label="Parallel coordinates: one axis per field, one line per run. Focus an axis and use the arrow keys to brush it."
+        onPointerMove={move}
+        onPointerUp={up}
+        onPointerCancel={up}
+      >
+        <Lines points={points} runs={runs} inside={inside} />
+        {h && <polyline class="pc-line pc-hot" points={points[hover!.run]} stroke={runColor(h.id)} fill="none" />}
+        {fields.map((f, i) => {
+          const b = brushes.get(f.id);
+          const log = logs.has(f.id);
+          const short = f.label.length > maxChars ? `${f.label.slice(0, maxChars - 1)}…` : f.label;
           return (
-            <polyline class="pc-line" points={pts.filter(Boolean).join(" ")} stroke={colors.get(r.id)} fill="none">
-              <title>{r.name}</title>
-            </polyline>
+            <g
+              transform={`translate(${ax(i)},0)`}
+              class="pc-axis-g"
+              tabIndex={0}
+              role="slider"
+              aria-label={`${f.label} axis${log ? " (log)" : ""}: arrow keys brush, Shift+arrows resize, Escape clears`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={b ? Math.round(((b[0] + b[1]) / 2) * 100) : 0}
+              aria-valuetext={b ? `brushed ${describeRange(f, b, log)}` : "no brush"}
+              data-field={f.id}
+              onKeyDown={(e) => key(e, i)}
+            >
+              <line y1={TOP} y2={H - BOTTOM} class="pc-axis" />
+              <text y={stagger && i % 2 ? TOP - 24 : TOP - 10} text-anchor="middle" class="pc-label">
+                <title>{`${f.id}${log ? " (log scale)" : ""}`}</title>
+                {short}
+                {log ? " ㏒" : ""}
+              </text>
+              {ticks(f, log).map((t) => (
+                <text x={-5} y={py(t.t) + 3} text-anchor="end" class="pc-tick">
+                  {t.label}
+                </text>
+              ))}
+              {b && <rect class="pc-brush" x={-8} width={16} y={py(b[1])} height={Math.max(2, py(b[0]) - py(b[1]))} data-testid="brush" />}
+              <rect class="pc-hit" x={-14} width={28} y={TOP - 4} height={H - TOP - BOTTOM + 8} onPointerDown={(e) => down(e, i)} />
+            </g>
           );
         })}
-        {axes.map((a, i) => (
-          <g transform={`translate(${x(i)},0)`}>
-            <line y1={PAD.top} y2={H - PAD.bottom} class="pc-axis" />
-            <text y={PAD.top - 10} text-anchor="middle" class="pc-label">
-              {a.label}
-            </text>
-            {scales[i]!.ticks.map((t) => (
-              <text x={-5} y={t.y + 3} text-anchor="end" class="pc-tick">
-                {t.label}
-              </text>
-            ))}
-          </g>
-        ))}
       </svg>
+      </div>
+      {h && (
+        <PlotTooltip x={hover!.x - (box?.scrollLeft ?? 0)} y={hover!.y} width={box?.clientWidth ?? W}>
+          <strong style={{ color: runColor(h.id) }}>{h.name}</strong>
+          {fields.map((f) => (
+            <div>
+              <span class="muted">{f.label}</span> {fmtValue(f.value(h)) || "—"}
+            </div>
+          ))}
+        </PlotTooltip>
+      )}
     </div>
   );
 }
 
-function scaleFor(values: unknown[]): { y: (v: unknown) => number | null; ticks: { y: number; label: string }[] } {
-  const top = PAD.top;
-  const bottom = H - PAD.bottom;
-  const nums = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  if (nums.length === values.filter((v) => v !== undefined && v !== null).length && nums.length > 0) {
-    let lo = Math.min(...nums);
-    let hi = Math.max(...nums);
-    if (lo === hi) (lo -= 1), (hi += 1);
-    const y = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? bottom - ((v - lo) / (hi - lo)) * (bottom - top) : null);
-    return { y, ticks: [lo, (lo + hi) / 2, hi].map((t) => ({ y: y(t)!, label: fmtNum(t) })) };
+// The run lines redraw only when their geometry or the brushes' verdict
+// changes, not on every hover.
+type LinesProps = { points: string[]; runs: Run[]; inside: Uint8Array | null };
+class Lines extends Component<LinesProps> {
+  override shouldComponentUpdate(next: LinesProps) {
+    const p = this.props;
+    return next.inside !== p.inside || next.runs !== p.runs || next.points.length !== p.points.length || next.points.some((s, i) => s !== p.points[i]);
   }
-  const cats = [...new Set(values.filter((v) => v !== undefined && v !== null).map(fmtValue))].sort();
-  const step = cats.length > 1 ? (bottom - top) / (cats.length - 1) : 0;
-  const pos = new Map(cats.map((c, i) => [c, cats.length > 1 ? bottom - i * step : (top + bottom) / 2]));
-  return { y: (v) => (v === undefined || v === null ? null : (pos.get(fmtValue(v)) ?? null)), ticks: cats.slice(0, 12).map((c) => ({ y: pos.get(c)!, label: c.length > 10 ? `${c.slice(0, 9)}…` : c })) };
+  render({ points, runs, inside }: LinesProps) {
+    const line = (ri: number) => <polyline key={runs[ri]!.id} class={`pc-line${inside && !inside[ri] ? " out" : ""}`} points={points[ri]} stroke={runColor(runs[ri]!.id)} fill="none" data-run={runs[ri]!.id} />;
+    const order = runs.map((_, i) => i);
+    return (
+      <g>
+        <g class="pc-faded">{inside ? order.filter((i) => !inside[i]).map(line) : null}</g>
+        <g>{order.filter((i) => !inside || inside[i]).map(line)}</g>
+      </g>
+    );
+  }
+}
+
+// Parallel coordinates of the given config keys and one metric's last value,
+// brushable on its own (report blocks). RunsPlots wires brushes to a filter.
+export function ParallelCoords({ runs, keys, metrics }: { runs: Run[]; keys: string[]; metrics: string[]; colors?: Map<string, string> }) {
+  const fields = useMemo(() => buildFields(runs), [runs]);
+  const [metric, setMetric] = useState(metrics[0] ?? "");
+  const [brushes, setBrushes] = useState<Map<string, Range>>(new Map());
+  const ids = [...keys.map((k) => `config.${k}`), ...(metric ? [`summary.${metric}`] : [])];
+  const axes = ids.map((id) => fields.find((f) => f.id === id)).filter((f): f is Field => !!f);
+  const logs = useMemo(() => defaultLog(fields), [fields]);
+  const pos = useMemo(() => positions(runs, axes, logs), [runs, ids.join("\n"), logs]);
+  const active = axes.map((f, i) => [brushes.get(f.id), pos[i]!] as const).filter(([b]) => b) as [Range, Float64Array][];
+  const inside = active.length ? Uint8Array.from(runs, (_, i) => (active.every(([b, p]) => within(p[i]!, b)) ? 1 : 0)) : null;
+  const brush = (id: string, r: Range | null) =>
+    setBrushes((old) => {
+      const next = new Map(old);
+      if (r) next.set(id, r);
+      else next.delete(id);
+      return next;
+    });
+  return (
+    <div class="plots">
+      {metrics.length > 1 && (
+        <div class="toolbar">
+          <label class="check">
+            Metric
+            <select value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value)} aria-label="Metric for parallel coordinates">
+              {metrics.map((m) => (
+                <option value={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      <ParallelCoordsPlot runs={runs} fields={axes} logs={logs} pos={pos} brushes={brushes} onBrush={brush} inside={inside} />
+    </div>
+  );
 }

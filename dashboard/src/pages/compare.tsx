@@ -1,10 +1,12 @@
 import type { JSX } from "preact";
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { ChartGrid } from "../components/chart-grid";
-import { ParallelCoords } from "../components/parallel-coords";
+import { AddToReport } from "../components/add-to-report";
+import { RunsPlots } from "../components/runs-plots";
 import { Empty, ErrorBox, Loading, StatusBadge } from "../components/states";
 import { get } from "../lib/api";
-import { colorOf, configAt, configKeys, fmtValue } from "../lib/format";
+import { runColor } from "../lib/colors";
+import { configAt, configKeys, fmtValue } from "../lib/format";
 import type { MetricInfo, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { projectHref, runHref } from "../lib/links";
@@ -31,42 +33,53 @@ export function ComparePage({ project, runIds }: { project: string; runIds: stri
   return <CompareView project={project} runs={runs} keys={keys} back={back} />;
 }
 
-function CompareView({ runs, keys, back }: { project: string; runs: Run[]; keys: string[]; back: JSX.Element }) {
-  const colors = useMemo(() => new Map(runs.map((r, i) => [r.id, colorOf(i)])), [runs]);
-  const chartRuns = runs.map((r) => ({ id: r.id, name: r.name, color: colors.get(r.id)! }));
+function CompareView({ project, runs, keys, back }: { project: string; runs: Run[]; keys: string[]; back: JSX.Element }) {
+  // The runs inside the plots' brushes (all of them when nothing is brushed).
+  const [picked, setPicked] = useState<Set<string> | null>(null);
+  const shown = picked ? runs.filter((r) => picked.has(r.id)) : runs;
+  const chartRuns = (shown.length ? shown : runs).map((r) => ({ id: r.id, name: r.name, color: runColor(r.id) }));
   // Config keys whose values are not all the same across the runs.
   const differing = useMemo(() => {
     const all = new Set<string>();
     for (const r of runs) configKeys(r.config, "", all);
     return [...all].sort().filter((k) => new Set(runs.map((r) => JSON.stringify(configAt(r.config, k) ?? null))).size > 1);
   }, [runs]);
-  const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.summary ?? {})))].sort(), [runs]);
+  const n = runs.length;
   return (
     <section class="page compare-page">
       <nav class="crumbs">{back}</nav>
       <div class="page-head">
-        <h1>Compare {runs.length} runs</h1>
+        <h1>
+          Compare {n} run{n === 1 ? "" : "s"}
+        </h1>
       </div>
       <div class="legend" data-testid="legend">
-        {runs.map((r) => (
+        {shown.map((r) => (
           <a class="legend-item" href={runHref(r.project_id, r.id)}>
-            <span class="swatch" style={{ background: colors.get(r.id) }} />
+            <span class="swatch" style={{ background: runColor(r.id) }} />
             {r.name} <StatusBadge status={r.status} />
           </a>
         ))}
+        {shown.length === 0 && <span class="muted">No run is inside the brushes.</span>}
       </div>
+      {n >= 2 && (
+        <div class="card">
+          <h2>Parallel coordinates and scatter</h2>
+          <RunsPlots runs={runs} onFilter={setPicked} />
+        </div>
+      )}
       <div class="card">
         <h2>Config that differs</h2>
         {differing.length === 0 ? (
-          <p class="muted">These runs share the same config.</p>
+          <p class="muted">{n === 1 ? "Pick another run to see what differs." : "These runs share the same config."}</p>
         ) : (
           <div class="table-scroll">
             <table class="grid compact" data-testid="config-diff">
               <thead>
                 <tr>
                   <th>key</th>
-                  {runs.map((r) => (
-                    <th style={{ color: colors.get(r.id) }}>{r.name}</th>
+                  {shown.map((r) => (
+                    <th style={{ color: runColor(r.id) }}>{r.name}</th>
                   ))}
                 </tr>
               </thead>
@@ -74,7 +87,7 @@ function CompareView({ runs, keys, back }: { project: string; runs: Run[]; keys:
                 {differing.map((k) => (
                   <tr>
                     <th>{k}</th>
-                    {runs.map((r) => (
+                    {shown.map((r) => (
                       <td class="num">{fmtValue(configAt(r.config, k))}</td>
                     ))}
                   </tr>
@@ -84,9 +97,9 @@ function CompareView({ runs, keys, back }: { project: string; runs: Run[]; keys:
           </div>
         )}
       </div>
-      <div class="card">
-        <h2>Parallel coordinates</h2>
-        <ParallelCoords runs={runs} keys={differing.slice(0, 12)} metrics={metricKeys} colors={colors} />
+      <div class="compare-charts-head">
+        <h2>Charts</h2>
+        <AddToReport project={project} chart={{ title: `Compare ${chartRuns.length} run${chartRuns.length === 1 ? "" : "s"}`, runs: chartRuns.map((r) => r.id), keys, x: "step", smoothing: 0, log_y: false }} />
       </div>
       <ChartGrid keys={keys} runs={chartRuns} />
     </section>
