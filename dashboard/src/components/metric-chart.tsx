@@ -1,29 +1,66 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import { get, qs } from "../lib/api";
-import { buildData, tailBuckets, type ChartSeries } from "../lib/chart-data";
-import { fmtNum } from "../lib/format";
+import { buildData, tailBuckets, type Built, type ChartSeries } from "../lib/chart-data";
+import { axisSize, tickLabels } from "../lib/chart-format";
+import { limited } from "../lib/chart-limit";
+import { renderReadout } from "../lib/chart-readout";
+import { syncOptions } from "../lib/chart-sync";
 import { cssVar } from "../lib/theme";
 import type { Bucket, BucketsReply } from "../lib/types";
+import { AddToReport } from "./add-to-report";
+import "../styles/charts.css";
 
 export type ChartRun = { id: string; name: string; color: string };
 export type ChartView = { x: "step" | "time"; smoothing: number; log: boolean };
+export type Range = [number, number];
+// A zoom shared by several charts (a section): the range (in the server's x
+// units: steps, or ms for time) and how to change it.
+export type Zoom = { range: Range | null; set: (r: Range | null) => void };
 
 const HEIGHT = 200;
 
-// One metric key for one or more runs: line = last value per bucket, shaded
-// min/max band, drag to zoom (exact buckets refetched for the new range),
-// double-click to reset. Fetches only once it scrolls into view; a live run's
-// new steps are fetched as a tail and appended (maxStep grows).
-export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange }: { metric: string; runs: ChartRun[]; view: ChartView; maxStep?: number; initialRange?: [number, number]; onRange?: (r: [number, number] | null) => void }) {
+// One metric key for one or more runs: line = last value per bucket, min/max
+// band (filled and outlined, so a one-point spike shows at full range), drag
+// to zoom (exact buckets refetched for the new range, for every chart sharing
+// the zoom), double-click to reset. The crosshair and readout follow the
+// pointer over any chart of the page. Fetches once it scrolls into view
+// (or at once when `eager`); a live run's new steps are fetched as a tail.
+export function MetricChart({
+  metric,
+  runs,
+  view,
+  maxStep,
+  project,
+  zoom,
+  eager,
+  height = HEIGHT,
+  initialRange,
+  onRange,
+}: {
+  metric: string;
+  runs: ChartRun[];
+  view: ChartView;
+  maxStep?: number;
+  project?: string;
+  zoom?: Zoom;
+  eager?: boolean;
+  height?: number;
+  // A report's chart opens at its saved range; onRange hears every zoom (issue 12).
+  initialRange?: Range;
+  onRange?: (r: Range | null) => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plotEl = useRef<HTMLDivElement>(null);
-  const readout = useRef<HTMLSpanElement>(null);
+  const readout = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const [visible, setVisible] = useState(false);
-  // A report's chart opens at its saved range (the first buckets request asks for it); reset goes to the full range.
-  const [range, setRange] = useState<[number, number] | null>(initialRange ?? null);
-  useEffect(() => onRange?.(range), [range]);
+  const [visible, setVisible] = useState(!!eager);
+  const [ownRange, setOwnRange] = useState<Range | null>(initialRange ?? null);
+  const range = zoom ? zoom.range : ownRange;
+  useEffect(() => onRange?.(range), [range?.[0], range?.[1]]);
+  const setRange = zoom ? zoom.set : setOwnRange;
+  const rangeRef = useRef(range);
+  rangeRef.current = range;
   const [series, setSeries] = useState<Map<string, Bucket[]> | null>(null);
   const [error, setError] = useState<string>();
   const [theme, setTheme] = useState(0);
@@ -31,13 +68,14 @@ export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange
   const runKey = runs.map((r) => r.id).join(",");
 
   useEffect(() => {
+    const onTheme = () => setTheme((t) => t + 1);
+    window.addEventListener("sl:theme", onTheme);
+    if (eager) return () => window.removeEventListener("sl:theme", onTheme);
     // Already on screen: fetch now rather than a frame later.
     const r = box.current!.getBoundingClientRect();
     if (r.top < innerHeight + 300 && r.bottom > -300) setVisible(true);
     const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && (setVisible(true), io.disconnect()), { rootMargin: "300px" });
     io.observe(box.current!);
-    const onTheme = () => setTheme((t) => t + 1);
-    window.addEventListener("sl:theme", onTheme);
     return () => (io.disconnect(), window.removeEventListener("sl:theme", onTheme));
   }, []);
 
@@ -47,7 +85,7 @@ export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange
 
   // Full fetch: on first view, on zoom, on a change of x axis or runs.
   useEffect(() => {
-    if (!visible) return;
+    if (!visible || runs.length === 0) return;
     const ctl = new AbortController();
     const w = width();
     fetchBuckets(w, range?.[0], range?.[1], ctl.signal).then(
@@ -88,84 +126,47 @@ export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange
     }, (e: Error) => setError(e.message));
   }, [maxStep, series]);
 
-  // Draw: rebuild uPlot when the shape changes, else just swap the data.
+  // Draw: rebuild uPlot when the data or the look changes.
   useEffect(() => {
     if (!series || !plotEl.current) return;
-    const chartSeries: ChartSeries[] = runs.map((r) => ({ run: r.id, label: r.name, color: r.color, points: series.get(r.id) ?? [] }));
+    const shown = runs.filter((r) => series.has(r.id));
+    const chartSeries: ChartSeries[] = shown.map((r) => ({ run: r.id, label: r.name, color: r.color, points: series.get(r.id) ?? [] }));
     const built = buildData(chartSeries, { time: view.x === "time", smoothing: view.smoothing, log: view.log });
-    const fg = cssVar("--muted");
-    const grid = cssVar("--grid");
-    const s: uPlot.Series[] = [{ label: view.x }];
-    const bands: uPlot.Band[] = [];
-    built.layout.forEach((l, i) => {
-      const color = runs[i]!.color;
-      // uPlot's default shows dots only when points are sparse, so a metric
-      // logged once (MLflow's final accuracy) is a visible dot, not nothing.
-      s.push({ label: runs[i]!.name, stroke: color, width: 1.5, points: { size: 5, fill: color } });
-      if (l.raw) s.push({ label: `${runs[i]!.name} (raw)`, stroke: `${color}55`, width: 1, points: { show: false } });
-      s.push({ label: "min", stroke: "transparent", width: 0, points: { show: false } });
-      s.push({ label: "max", stroke: "transparent", width: 0, points: { show: false } });
-      bands.push({ series: [l.max, l.min], fill: `${color}40` });
-    });
     plot.current?.destroy();
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: "11px system-ui, sans-serif" };
-    const u = new uPlot(
-      {
-        width: width(),
-        height: HEIGHT,
-        scales: { x: { time: view.x === "time" }, y: { distr: view.log ? 3 : 1 } },
-        series: s,
-        bands,
-        axes: [axis, { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => fmtNum(t)) }],
-        legend: { show: false },
-        cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 5 } },
-        hooks: {
-          setSelect: [
-            (u) => {
-              if (u.select.width < 4) return;
-              let a = u.posToVal(u.select.left, "x");
-              let b = u.posToVal(u.select.left + u.select.width, "x");
-              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-              if (view.x === "time") (a *= 1000), (b *= 1000);
-              setRange([Math.max(0, Math.floor(a)), Math.ceil(b)]);
-            },
-          ],
-          setCursor: [(u) => readout.current && (readout.current.textContent = readoutText(u, built.layout, runs, view.x))],
-          draw: [() => firstDraw(plotEl.current)],
-        },
-      },
-      built.data,
-      plotEl.current,
-    );
+    const u = new uPlot(chartOptions(built, shown, view, height, width(), rangeRef, setRange, () => readout.current && renderReadout(readout.current, u, built, shown, view.x)), built.data, plotEl.current);
     plot.current = u;
+    const el = box.current! as HTMLDivElement & { __plot?: uPlot };
+    el.__plot = u;
     const last = built.layout.length ? (built.data[built.layout[0]!.line] as (number | null)[]) : [];
-    const el = box.current!;
     el.dataset.buckets = String(built.data[0].length);
     el.dataset.lastX = String(Math.max(-1, ...[...series.values()].map((p) => p.at(-1)?.last_x ?? -1)));
-    el.dataset.last = String(last.at(-1) ?? "");
+    el.dataset.last = String(last.filter((v) => v !== null && v !== undefined).at(-1) ?? "");
   }, [series, view.smoothing, view.log, theme]);
 
   useEffect(() => {
-    const ro = new ResizeObserver(() => plot.current?.setSize({ width: width(), height: HEIGHT }));
+    const ro = new ResizeObserver(() => plot.current?.setSize({ width: width(), height }));
     ro.observe(plotEl.current!);
     return () => (ro.disconnect(), plot.current?.destroy(), (plot.current = null));
   }, []);
 
   const empty = series && [...series.values()].every((p) => p.length === 0);
   return (
-    <div class="chart" ref={box} data-testid="chart" data-key={metric} onDblClick={() => range && setRange(null)}>
+    <div class="chart" ref={box} data-testid="chart" data-key={metric} data-zoomed={range ? `${range[0]}-${range[1]}` : undefined} onDblClick={() => range && setRange(null)}>
       <div class="chart-head">
         <span class="chart-title" title={metric}>
           {metric}
         </span>
-        <span class="readout muted" ref={readout} />
-        {range && (
-          <button class="ghost small" onClick={() => setRange(null)} title="Double-click the chart also resets">
-            Reset zoom
-          </button>
-        )}
+        <span class="chart-tools">
+          {range && (
+            <button class="ghost small" onClick={() => setRange(null)} title="Double-click the chart also resets">
+              Reset zoom
+            </button>
+          )}
+          {project && <AddToReport project={project} chart={{ runs: runs.map((r) => r.id), keys: [metric], x: view.x, range: range ?? undefined, smoothing: view.smoothing, log_y: view.log }} />}
+        </span>
       </div>
-      <div class="plot" style={{ height: `${HEIGHT}px` }}>
+      <div class="chart-readout" ref={readout} data-testid="readout" aria-live="off" />
+      <div class="plot" style={{ height: `${height}px` }}>
         <div ref={plotEl} />
         {error ? (
           <p class="plot-overlay form-error">Could not load {metric}: {error}</p>
@@ -179,33 +180,84 @@ export function MetricChart({ metric, runs, view, maxStep, initialRange, onRange
   );
 }
 
-// A page of 20 charts asks for 20 bucket reads at once; a few at a time, in
-// page order, draws the top charts first instead of all of them late.
-const MAX_IN_FLIGHT = 3;
-let inFlight = 0;
-const waiting: (() => void)[] = [];
-async function limited<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-  if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => waiting.push(r));
-  inFlight++;
-  try {
-    if (signal?.aborted) throw new DOMException("aborted", "AbortError");
-    return await fn();
-  } finally {
-    inFlight--;
-    waiting.shift()?.();
-  }
-}
-
-function readoutText(u: uPlot, layout: { line: number }[], runs: ChartRun[], x: "step" | "time") {
-  const i = u.cursor.idx;
-  if (i === null || i === undefined) return "";
-  const xv = u.data[0][i]!;
-  const xs = x === "time" ? new Date(xv * 1000).toLocaleTimeString() : `step ${xv}`;
-  const vals = layout.map((l, k) => {
-    const v = u.data[l.line]?.[i];
-    return v === null || v === undefined ? "" : `${runs.length > 1 ? `${runs[k]!.name} ` : ""}${fmtNum(v)}`;
+function chartOptions(
+  built: Built,
+  runs: ChartRun[],
+  view: ChartView,
+  height: number,
+  width: number,
+  rangeRef: { current: Range | null },
+  setRange: (r: Range | null) => void,
+  onCursor: () => void,
+): uPlot.Options {
+  const fg = cssVar("--muted");
+  const grid = cssVar("--grid");
+  const time = view.x === "time";
+  const s: uPlot.Series[] = [{ label: view.x }];
+  const bands: uPlot.Band[] = [];
+  // Fewer runs, stronger bands: one run's band must be seen at a glance; ten
+  // overlapping ones must not hide the lines.
+  const fill = runs.length <= 3 ? "50" : "2a";
+  const edge = runs.length <= 3 ? "b0" : "70";
+  built.layout.forEach((l, i) => {
+    const color = runs[i]!.color;
+    // uPlot's default shows dots only when points are sparse, so a metric
+    // logged once (MLflow's final accuracy) is a visible dot, not nothing.
+    s.push({ label: runs[i]!.name, stroke: color, width: 1.5, points: { size: 5, fill: color } });
+    if (l.raw) s.push({ label: `${runs[i]!.name} (raw)`, stroke: `${color}55`, width: 1, points: { show: false } });
+    // The band's edges are drawn too: a spike one bucket wide is a thin line
+    // to its true height, not a sliver of fill.
+    s.push({ label: "min", stroke: `${color}${edge}`, width: 1, points: { show: false } });
+    s.push({ label: "max", stroke: `${color}${edge}`, width: 1, points: { show: false } });
+    bands.push({ series: [l.max, l.min], fill: `${color}${fill}` });
   });
-  return [xs, ...vals.filter(Boolean)].join(" · ");
+  const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: "11px system-ui, sans-serif" };
+  const zoomed = (): [number, number] | null => {
+    const r = rangeRef.current;
+    return r ? (time ? [r[0] / 1000, r[1] / 1000] : r) : null;
+  };
+  return {
+    width,
+    height,
+    scales: {
+      // A zoomed chart shows exactly the zoomed range, so every chart of its
+      // section lines up under the synced crosshair.
+      x: { time, range: (_u, min, max) => zoomed() ?? [min, max] },
+      y: { distr: view.log ? 3 : 1 },
+    },
+    series: s,
+    bands,
+    axes: [axis, { ...axis, size: axisSize, values: tickLabels }],
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 5 }, sync: syncOptions },
+    hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width < 4) return;
+          let a = u.posToVal(u.select.left, "x");
+          let b = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          if (time) (a *= 1000), (b *= 1000);
+          setRange([Math.max(0, Math.floor(a)), Math.ceil(b)]);
+        },
+      ],
+      setCursor: [onCursor],
+      draw: [
+        (u) => {
+          firstDraw(u.root);
+          // Read by the tests: the y range drawn and the y axis' labels and width.
+          const el = u.root.closest<HTMLElement>("[data-testid=chart]");
+          if (!el) return;
+          const ax = u.axes[1] as unknown as { _size: number; _values: string[] | null };
+          el.dataset.yMin = String(u.scales.y!.min);
+          el.dataset.yMax = String(u.scales.y!.max);
+          el.dataset.ySize = String(ax._size);
+          el.dataset.yLabels = JSON.stringify(ax._values ?? []);
+          el.dataset.drawn = "1";
+        },
+      ],
+    },
+  };
 }
 
 // The bench and the tests read when the first chart was drawn on this page load.

@@ -17,7 +17,13 @@ export function ema(values: (number | null)[], alpha: number): (number | null)[]
 }
 
 export type ChartSeries = { run: string; label: string; color: string; points: Bucket[] };
-export type Built = { data: uPlot.AlignedData; layout: { run: string; line: number; raw?: number; min: number; max: number }[] };
+// `perRun` keeps each run's own x and line before the join, for the hover
+// readout (after the join most x's belong to one run only).
+export type Built = {
+  data: uPlot.AlignedData;
+  layout: { run: string; line: number; raw?: number; min: number; max: number }[];
+  perRun: { xs: number[]; line: (number | null)[] }[];
+};
 
 const plotted = (v: number, log: boolean): number | null => (!Number.isFinite(v) || (log && v <= 0) ? null : v);
 
@@ -26,6 +32,7 @@ const plotted = (v: number, log: boolean): number | null => (!Number.isFinite(v)
 export function buildData(series: ChartSeries[], opts: { time: boolean; smoothing: number; log: boolean }): Built {
   const tables: uPlot.AlignedData[] = [];
   const layout: Built["layout"] = [];
+  const perRun: Built["perRun"] = [];
   let col = 1;
   for (const s of series) {
     const xs = s.points.map((p) => (opts.time ? p.last_x / 1000 : p.last_x));
@@ -35,12 +42,33 @@ export function buildData(series: ChartSeries[], opts: { time: boolean; smoothin
     const smooth = opts.smoothing > 0;
     const cols = smooth ? [ema(last, opts.smoothing), last, min, max] : [last, min, max];
     tables.push([xs, ...cols] as uPlot.AlignedData);
+    perRun.push({ xs, line: cols[0]! });
     layout.push(smooth ? { run: s.run, line: col, raw: col + 1, min: col + 2, max: col + 3 } : { run: s.run, line: col, min: col + 1, max: col + 2 });
     col += cols.length;
   }
-  if (tables.length === 0) return { data: [[]], layout };
+  if (tables.length === 0) return { data: [[]], layout, perRun };
   const data = tables.length === 1 ? tables[0]! : uPlot.join(tables);
-  return { data, layout };
+  return { data, layout, perRun };
+}
+
+// The run's drawn value nearest to x (its bucket's last value, smoothed if the
+// line is), or null when the run has nothing within `maxDist` of x.
+export function valueAt(xs: number[], line: (number | null)[], x: number, maxDist = Infinity): { x: number; v: number } | null {
+  if (xs.length === 0) return null;
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo: first x ≥ the cursor; the one before may be nearer.
+  const near = lo > 0 && Math.abs(xs[lo - 1]! - x) <= Math.abs(xs[lo]! - x) ? lo - 1 : lo;
+  for (const i of [near, near - 1, near + 1]) {
+    const v = line[i];
+    if (i >= 0 && i < xs.length && v !== null && v !== undefined && Math.abs(xs[i]! - x) <= maxDist) return { x: xs[i]!, v };
+  }
+  return null;
 }
 
 // Buckets for the tail of a live run, in proportion to the width the new steps take.

@@ -8,7 +8,8 @@ import { ParentLink } from "../components/run-family";
 import { RunOverview } from "../components/run-overview";
 import { ErrorBox, Loading, StatusBadge } from "../components/states";
 import { api, get } from "../lib/api";
-import { colorOf, fmtAgo, fmtDate, fmtDuration } from "../lib/format";
+import { runColor } from "../lib/colors";
+import { fmtAgo, fmtDate, fmtDuration } from "../lib/format";
 import { parentOf, runUser } from "../lib/mlflow-tags";
 import { projectHref } from "../lib/links";
 import { setQuery, useLocation } from "../lib/router";
@@ -115,7 +116,7 @@ export function RunPage({ runId }: { runId: string }) {
         ) : !metrics.data ? (
           <Loading what="Loading metrics" />
         ) : (
-          <ChartGrid keys={keys} runs={[{ id: r.id, name: r.name, color: colorOf(0) }]} maxSteps={maxSteps} />
+          <ChartGrid keys={keys} runs={[{ id: r.id, name: r.name, color: runColor(r.id) }]} maxSteps={maxSteps} project={r.project_id} />
         ))}
       {tab === "overview" && <RunOverview run={r} metrics={metrics.data ?? []} patch={patch} />}
       {tab === "logs" && <LogViewer runId={r.id} live={live} />}
