@@ -44,10 +44,10 @@ test("write a report, share it, read it without a session, zoom, revoke", async 
   await page.click("button:has-text('+ Text')");
   await page.fill("textarea[aria-label='Markdown text']", HOSTILE);
   await page.click("button:has-text('+ Chart')");
-  await page.check("[data-testid=chart-picker] label:has-text('adam') input");
-  await page.check("[data-testid=chart-picker] label:has-text('sgd') input");
-  await page.check("[data-testid=chart-picker] label:has-text('loss') input");
-  await page.click("button:has-text('Add chart')");
+  await page.check("[data-testid=run-picker] label:has-text('adam') input");
+  await page.check("[data-testid=run-picker] label:has-text('sgd') input");
+  await page.check("[data-testid=pick-metrics] label:has-text('loss') input");
+  await page.click("[data-testid=block-form-ok]");
   await shot(page, "reports-01-editor");
   await page.click("button:has-text('Save')");
   await page.waitForSelector("[data-testid=report] h1:has-text('Optimizer study')");

@@ -32,3 +32,19 @@ export type ShareLink = {
 };
 
 export const blockId = () => `b${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export const BLOCK_LABELS: Record<Block["type"], string> = { markdown: "Text", chart: "Chart", runs_table: "Runs table", compare: "Run comparison", artifact: "Artifact" };
+
+// "name:alias" or "name:v3" (an artifact name has no colon); a bare name is its latest version.
+export function splitArtifactRef(ref: string): { name: string; ref: string } {
+  const i = ref.lastIndexOf(":");
+  return i > 0 ? { name: ref.slice(0, i), ref: ref.slice(i + 1) } : { name: ref, ref: "latest" };
+}
+
+// Move the block at `from` to sit before the block now at `to` (to = length: last).
+export function moveBlock<T>(list: T[], from: number, to: number): T[] {
+  const out = [...list];
+  const [b] = out.splice(from, 1);
+  out.splice(to > from ? to - 1 : to, 0, b!);
+  return out;
+}
