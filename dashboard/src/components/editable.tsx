@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { useCan } from "../lib/can";
 
 // Text edited in place: click (or Enter on focus) to edit, Enter/Ctrl+Enter or
-// blur saves, Escape cancels. Errors stay visible next to the field.
+// blur saves, Escape cancels. Errors stay visible next to the field. A role
+// that may not edit runs (a viewer) gets the text alone, no edit control.
 export function Editable({ value, onSave, multiline, placeholder, label }: { value: string; onSave: (v: string) => Promise<void>; multiline?: boolean; placeholder: string; label: string }) {
+  const allowed = useCan("run.edit");
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string>();
@@ -28,6 +31,13 @@ export function Editable({ value, onSave, multiline, placeholder, label }: { val
     if (e.key === "Escape") (setDraft(value), setEditing(false));
     if (e.key === "Enter" && (!multiline || e.ctrlKey || e.metaKey)) (e.preventDefault(), save());
   };
+  if (!allowed) {
+    return (
+      <div class={`readonly-text ${multiline ? "multiline" : ""}`} data-testid={`readonly-${label.replace(/\s+/g, "-")}`}>
+        {value || <span class="muted">No {label}.</span>}
+      </div>
+    );
+  }
   if (!editing) {
     return (
       <div

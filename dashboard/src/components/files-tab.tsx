@@ -1,63 +1,69 @@
 import { get } from "../lib/api";
-import { ApiFailure } from "../lib/api";
-import { ErrorBox, Empty, Loading } from "./states";
+import { artifactsHref } from "../lib/links";
 import { useAsync } from "../lib/use-async";
+import { ArtifactFiles } from "./artifact-files";
+import type { ArtifactFile, Lineage } from "./artifact-types";
+import { ArtifactVersionDetail } from "./artifact-version";
+import { CodeBlock } from "./setup-snippet";
+import { ErrorBox, Empty, Loading } from "./states";
+import "../styles/artifacts.css";
 
-type RunFile = { path?: string; name?: string; size?: number; size_bytes?: number; url?: string; created_at?: string };
-
-// Loose files a run attached (issue 4). Until that API is deployed the tab says so.
+// A run's loose files, then the artifact versions it logged and used
+// (GET /runs/{run}/artifacts), each with its files, downloads and previews.
 export function FilesTab({ runId }: { runId: string }) {
-  const files = useAsync(
+  const data = useAsync(
     (s) =>
-      get<{ files?: RunFile[] }>(`/runs/${runId}/files`, s).then(
-        (r) => r.files ?? [],
-        (e) => {
-          if (e instanceof ApiFailure && e.status === 404 && /no route/.test(e.message)) return null;
-          throw e;
-        },
-      ),
+      Promise.all([
+        get<{ files: ArtifactFile[] }>(`/runs/${runId}/files`, s).then((r) => r.files),
+        get<{ inputs: Lineage[]; outputs: Lineage[] }>(`/runs/${runId}/artifacts`, s),
+      ]),
     [runId],
   );
-  if (files.error) return <ErrorBox error={files.error} retry={files.reload} />;
-  if (files.data === undefined) return <Loading what="Loading files" />;
-  if (files.data === null)
+  if (data.error) return <ErrorBox error={data.error} retry={data.reload} />;
+  if (!data.data) return <Loading what="Loading files and artifacts" />;
+  const [files, { inputs, outputs }] = data.data;
+  const projectId = (outputs[0] ?? inputs[0])?.project_id;
+  if (files.length === 0 && inputs.length === 0 && outputs.length === 0)
     return (
-      <Empty title="Files are not available on this server yet">
-        <p>Run files and artifacts appear here once the artifacts API is deployed.</p>
+      <Empty title="No files or artifacts">
+        <p>Log a file or folder as a versioned artifact from the run's code, or from a shell:</p>
+        <div class="snippets-left">
+          <CodeBlock label="Python" testid="files-python" text={`run.log_artifact("checkpoints/", name="model", type="model", aliases=["best"])`} />
+          <CodeBlock label="Node.js" testid="files-node" text={`await run.logArtifact("checkpoints/", { name: "model", type: "model", aliases: ["best"] });`} />
+          <CodeBlock label="CLI" testid="files-cli" text={`sightline artifact put checkpoints/ --project <project> --name model --type model --alias best`} />
+        </div>
       </Empty>
     );
-  if (files.data.length === 0)
-    return (
-      <Empty title="No files">
-        <p>
-          Attach files from your training code with <code>run.logArtifact(path)</code>.
-        </p>
-      </Empty>
+  const group = (title: string, rows: Lineage[], testid: string) =>
+    rows.length > 0 && (
+      <section class="artifact-group" data-testid={testid} aria-label={title}>
+        <h2>
+          {title} <span class="count">{rows.length}</span>
+        </h2>
+        {rows.map((l) => (
+          <div class="card">
+            <ArtifactVersionDetail project={l.project_id} name={l.artifact} version={`v${l.version}`} />
+          </div>
+        ))}
+      </section>
     );
   return (
-    <table class="grid">
-      <thead>
-        <tr>
-          <th>Path</th>
-          <th>Size</th>
-        </tr>
-      </thead>
-      <tbody>
-        {files.data.map((f) => (
-          <tr>
-            <td>{f.url ? <a href={f.url}>{f.path ?? f.name}</a> : (f.path ?? f.name)}</td>
-            <td class="num">{fmtBytes(f.size ?? f.size_bytes)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="files-tab">
+      {group("Artifacts logged by this run", outputs, "run-outputs")}
+      {group("Artifacts used by this run", inputs, "run-inputs")}
+      {files.length > 0 && (
+        <section class="artifact-group" data-testid="run-files" aria-label="Run files">
+          <h2>
+            Run files <span class="count">{files.length}</span>
+          </h2>
+          <ArtifactFiles files={files} label="Run files" />
+        </section>
+      )}
+      {projectId && (
+        <p class="muted small">
+          Every artifact of the project: <a href={artifactsHref(projectId)}>Artifacts</a>.
+        </p>
+      )}
+    </div>
   );
-}
-
-function fmtBytes(n: number | undefined) {
-  if (n === undefined) return "";
-  const u = ["B", "KB", "MB", "GB", "TB"];
-  let i = 0;
-  while (n >= 1024 && i < u.length - 1) (n /= 1024), i++;
-  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
 }

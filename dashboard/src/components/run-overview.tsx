@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { useCan } from "../lib/can";
 import { configKeys, configAt, fmtDate, fmtDuration, fmtNum, fmtValue } from "../lib/format";
 import { runUser, SOURCE_NAME_TAG, SOURCE_TYPE_TAG } from "../lib/mlflow-tags";
 import type { MetricInfo, Run } from "../lib/types";
@@ -143,7 +144,14 @@ export function RunOverview({ run, metrics, patch }: { run: Run; metrics: Metric
 function TagEditor({ tags, onSave }: { tags: string[]; onSave: (t: string[]) => Promise<void> }) {
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string>();
+  const allowed = useCan("run.edit");
   const save = (t: string[]) => onSave(t).then(() => setError(undefined), (e: Error) => setError(e.message));
+  if (!allowed)
+    return (
+      <div class="tags" data-testid="tags-readonly">
+        {tags.length ? tags.map((t) => <span class="tag">{t}</span>) : <span class="muted">No tags.</span>}
+      </div>
+    );
   return (
     <div class="tags">
       {tags.map((t) => (

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { api, get } from "../lib/api";
+import { canIn } from "../lib/can";
 import { fmtAgo, fmtDate } from "../lib/format";
 import { useSession } from "../lib/session";
 import type { ApiKey, Scope, Session } from "../lib/types";
@@ -20,6 +21,9 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
   const keys = useAsync((s) => get<{ api_keys: ApiKey[] }>("/api-keys", s).then((r) => r.api_keys), []);
   const [secret, setSecret] = useState<{ label: string; key: string }>();
   const [error, setError] = useState<string>();
+  const mayCreate = canIn(session, "key.create");
+  // Members revoke their own keys; admins and owners anyone's (as the server rules).
+  const mayRevoke = (k: ApiKey) => canIn(session, "key.revoke.any") || (k.user_id === session.user.id && canIn(session, "key.revoke.own"));
 
   async function create(e: Event) {
     e.preventDefault();
@@ -59,18 +63,27 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
           <span class="muted">for team {session.team.name}</span>
         </div>
       )}
-      <form class="inline-form" onSubmit={create} aria-label="Create an API key">
-        <input name="label" placeholder="label, e.g. training cluster" required maxLength={100} aria-label="Key label" />
-        {SCOPES.map((s) => (
-          <label class="check">
-            <input type="checkbox" name={`scope-${s}`} defaultChecked={s !== "admin"} disabled={!session.scopes.includes(s)} /> {s}
-          </label>
-        ))}
-        <button class="primary" type="submit">
-          Create key
-        </button>
-        {error && <span class="form-error">{error}</span>}
-      </form>
+      {!mayCreate && (
+        <div class="notice" role="note" data-testid="keys-readonly">
+          You are a <strong>{session.team.role}</strong> in {session.team.name}: you can read this team's runs and the keys below, but creating or
+          revoking API keys needs the member role. Ask a team admin to change your role if you need to log runs from code.
+        </div>
+      )}
+      {mayCreate && (
+        <form class="inline-form" onSubmit={create} aria-label="Create an API key">
+          <input name="label" placeholder="label, e.g. training cluster" required maxLength={100} aria-label="Key label" />
+          {SCOPES.map((s) => (
+            <label class="check">
+              <input type="checkbox" name={`scope-${s}`} defaultChecked={s !== "admin"} disabled={!session.scopes.includes(s)} /> {s}
+            </label>
+          ))}
+          <button class="primary" type="submit">
+            Create key
+          </button>
+          {error && <span class="form-error">{error}</span>}
+        </form>
+      )}
+      {!mayCreate && error && <p class="form-error">{error}</p>}
       {secret && (
         <div class="notice" role="status">
           <p>
@@ -88,7 +101,7 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
         <Loading what="Loading keys" />
       ) : keys.data.length === 0 ? (
         <Empty title="No API keys">
-          <p>Create a key above to log runs from your training code.</p>
+          <p>{mayCreate ? "Create a key above to log runs from your training code." : "Nobody in this team has made a key yet."}</p>
         </Empty>
       ) : (
         <table class="grid" data-testid="keys">
@@ -99,7 +112,9 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
               <th>Created</th>
               <th>Last used</th>
               <th>Status</th>
-              <th />
+              <th>
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -111,8 +126,8 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
                 <td class="muted">{k.last_used_at ? fmtAgo(k.last_used_at) : "never"}</td>
                 <td>{k.revoked_at ? <span class="badge status-killed">revoked</span> : k.expires_at ? `expires ${fmtDate(k.expires_at)}` : <span class="badge status-finished">active</span>}</td>
                 <td>
-                  {!k.revoked_at && (
-                    <button class="ghost danger" onClick={() => revoke(k)}>
+                  {!k.revoked_at && mayRevoke(k) && (
+                    <button class="ghost danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.label}`}>
                       Revoke
                     </button>
                   )}
