@@ -4,6 +4,7 @@ import { ApiFailure, get, setShareToken } from "../lib/api";
 import type { Report } from "../lib/report-types";
 import { useAsync } from "../lib/use-async";
 import { ReportReader } from "./report";
+import "../styles/print.css";
 
 // /share/<token>: no session; every read carries the link's token. The token
 // resolves to its report, so the report is asked for as "shared": the link's own one.
