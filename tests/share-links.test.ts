@@ -3,7 +3,6 @@ import { api } from "./helpers/api";
 import { sql } from "./helpers/db";
 import { expectError, makeKey, makeProject, makeTeam, type Team } from "./helpers/harness";
 import { cookieIn, joinTeam } from "./helpers/membership";
-import { fillPath, makeFixture, routeTable, type Fixture } from "./helpers/route-table";
 import { sqlReport } from "./helpers/routes/share-links";
 
 let team: Team;
@@ -206,31 +205,4 @@ describe("the share principal", () => {
   });
 });
 
-// Every route of the API with a live share token: 404 (or 401), except the
-// opt-in reads of the report's own resources.
-describe("every route refuses a share token", () => {
-  let fx: Fixture;
-  beforeAll(async () => {
-    fx = await makeFixture();
-  });
-  const optIn = new Set([
-    "GET /api/v1/reports/{report}",
-    "GET /api/v1/runs/{run}",
-    "GET /api/v1/runs/{run}/metrics",
-    "GET /api/v1/runs/{run}/metrics/points",
-    "GET /api/v1/metrics/buckets",
-  ]);
-  const guarded = routeTable.filter((r) => r.scope !== "public");
-  test.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", async (name, rc) => {
-    const res = await api(rc.method, fillPath(rc, fx), {
-      creds: { token: fx.shareToken },
-      json: rc.body?.(fx) ?? (rc.method === "GET" || rc.method === "DELETE" ? undefined : {}),
-    });
-    if (optIn.has(name)) {
-      expect(res.status, res.text).toBeLessThan(500);
-      expect([401, 403], res.text).not.toContain(res.status);
-    } else {
-      expect([401, 404], `${res.status} ${res.text}`).toContain(res.status);
-    }
-  });
-});
+// Every route of the API with a share token: tests/share-token-loop.test.ts.

@@ -7,6 +7,7 @@ import { sweepRateLimits } from "./services/rate-limit";
 import { runRetention } from "./services/retention";
 import { markCrashedRuns } from "./services/runs";
 import { sweepSessions } from "./services/sessions";
+import { sweepShareSnapshots } from "./services/share-snapshot-gc";
 import { runTeamDeletions } from "./services/team-deletion";
 
 // Cron work: each task is bounded and independent, so one failing does not
@@ -20,6 +21,7 @@ export async function runScheduled(env: Bindings, scheduledTime: number): Promis
     compaction: () => compactMetrics(db),
     crash_sweep: () => markCrashedRuns(db, config.CRASH_AFTER_SECONDS, 5000),
     team_deletion: () => runTeamDeletions(db, createStorage(config)),
+    share_snapshots: () => sweepShareSnapshots(db, createStorage(config)),
     retention: () => runRetention(db, createStorage(config)),
     // After the two above, so objects they left unreferenced go this tick.
     artifact_gc: () => collectArtifactGarbage(db, createStorage(config)),

@@ -10,13 +10,22 @@ import { reportBlock } from "./report-blocks";
 export type ShareScope = {
   linkId: string;
   reportId: string;
+  // The report's project: artifact blocks without a project_id name an artifact there.
+  projectId: string;
   // The report version the link shows (frozen links), else null: the current one.
   frozenVersion: number | null;
+  // A frozen link's data snapshot in the object store (worker/services/share-snapshot.ts);
+  // null for live links (and frozen links made before snapshots existed).
+  snapshotKey: string | null;
   runIds: ReadonlySet<string>;
   // Metric keys per run id that the report's charts, tables and comparisons show.
   keysByRun: ReadonlyMap<string, ReadonlySet<string>>;
-  artifacts: ReadonlySet<string>;
+  artifacts: readonly ShareArtifact[];
 };
+
+// One artifact block: the artifact version it names (`name:ref` or an artifact
+// id, resolved when read) in a project, and the one file it previews (null: all).
+export type ShareArtifact = { projectId: string; artifact: string; path: string | null };
 
 export function shareScope(c: Context<AppEnv>): ShareScope | null {
   return c.get("principal")?.share ?? null;
@@ -45,15 +54,18 @@ const metricColumn = /^(?:summary|metrics)\.(.+)$/;
 
 // The scope a report's blocks grant. Blocks that no longer parse (an older
 // block shape) grant nothing rather than failing the link.
-export function scopeFromBlocks(linkId: string, reportId: string, frozenVersion: number | null, raw: unknown[]): ShareScope {
+export function scopeFromBlocks(
+  link: { linkId: string; reportId: string; projectId: string; frozenVersion: number | null; snapshotKey: string | null },
+  raw: unknown[],
+): ShareScope {
   const runIds = new Set<string>();
   const keysByRun = new Map<string, Set<string>>();
-  const artifacts = new Set<string>();
+  const artifacts: ShareArtifact[] = [];
   for (const b of raw) {
     const parsed = reportBlock.safeParse(b);
     if (!parsed.success) continue;
     const block = parsed.data;
-    if (block.type === "artifact") artifacts.add(block.artifact);
+    if (block.type === "artifact") artifacts.push({ projectId: block.project_id ?? link.projectId, artifact: block.artifact, path: block.path ?? null });
     if (block.type === "markdown" || block.type === "artifact") continue;
     const keys =
       block.type === "runs_table"
@@ -69,7 +81,7 @@ export function scopeFromBlocks(linkId: string, reportId: string, frozenVersion:
       keysByRun.set(r, set);
     }
   }
-  return { linkId, reportId, frozenVersion, runIds, keysByRun, artifacts };
+  return { ...link, runIds, keysByRun, artifacts };
 }
 
 // For routes that serve share principals (guardShare): a run or key outside the

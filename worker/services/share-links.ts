@@ -4,7 +4,11 @@ import { hashApiKey } from "../lib/api-key-format";
 import type { Db, Writer } from "../lib/db";
 import { notFound } from "../lib/errors";
 import type { CachedShare } from "../lib/key-cache";
+import { requireStore } from "../lib/presign";
 import { generateShareToken, scopeFromBlocks } from "../lib/share-access";
+import type { Storage } from "../lib/storage";
+import { takeSnapshot } from "./share-snapshot";
+import { releaseSnapshot } from "./share-snapshot-gc";
 
 const publicColumns = {
   id: shareLinks.id,
@@ -16,6 +20,7 @@ const publicColumns = {
   lastUsedAt: shareLinks.lastUsedAt,
   frozen: shareLinks.frozen,
   frozenVersion: shareLinks.frozenVersion,
+  snapshotBytes: shareLinks.snapshotBytes,
 };
 
 export type ShareLinkView = {
@@ -28,11 +33,13 @@ export type ShareLinkView = {
   lastUsedAt: Date | null;
   frozen: boolean;
   frozenVersion: number | null;
+  // A frozen link's stored snapshot (shared with other links of the same content).
+  snapshotBytes: number | null;
 };
 
 async function reportInTeam(db: Db, teamId: string, reportId: string) {
   const [row] = await db
-    .select({ id: reports.id, version: reports.version })
+    .select({ id: reports.id, version: reports.version, projectId: reports.projectId, blocks: reports.blocks })
     .from(reports)
     .where(and(eq(reports.teamId, teamId), eq(reports.id, reportId)))
     .limit(1);
@@ -40,11 +47,12 @@ async function reportInTeam(db: Db, teamId: string, reportId: string) {
   return row;
 }
 
-// A frozen link records the report's version now; the data snapshot
-// (snapshot_key) is not written yet: a frozen link shows the frozen blocks
-// over live data.
+// A frozen link records the report's version and stores the data its blocks
+// show (worker/services/share-snapshot.ts) before the link exists, so a link
+// never names a half-written snapshot.
 export async function createShareLink(
   db: Writer & Db,
+  storage: () => Storage,
   teamId: string,
   userId: string,
   reportId: string,
@@ -52,6 +60,12 @@ export async function createShareLink(
 ): Promise<ShareLinkView & { token: string }> {
   const report = await reportInTeam(db, teamId, reportId);
   const { id, token } = generateShareToken();
+  let snapshot: { key: string; bytes: number } | null = null;
+  if (input.frozen) {
+    const blocks = Array.isArray(report.blocks) ? (report.blocks as unknown[]) : [];
+    const scope = scopeFromBlocks({ linkId: id, reportId: report.id, projectId: report.projectId, frozenVersion: report.version, snapshotKey: null }, blocks);
+    snapshot = await takeSnapshot(db, requireStore(storage), teamId, scope);
+  }
   const [row] = await db
     .insert(shareLinks)
     .values({
@@ -63,6 +77,8 @@ export async function createShareLink(
       expiresAt: input.expiresAt,
       frozen: input.frozen,
       frozenVersion: input.frozen ? report.version : null,
+      snapshotKey: snapshot?.key ?? null,
+      snapshotBytes: snapshot?.bytes ?? null,
     })
     .returning(publicColumns);
   return { ...row!, token };
@@ -77,10 +93,11 @@ export async function listShareLinks(db: Db, teamId: string, reportId: string): 
     .orderBy(desc(shareLinks.createdAt));
 }
 
-// Idempotent: revoking a revoked link is done already.
-export async function revokeShareLink(db: Db, teamId: string, linkId: string): Promise<ShareLinkView> {
+// Idempotent: revoking a revoked link is done already. Its snapshot goes too
+// when no live link shares it.
+export async function revokeShareLink(db: Db, storage: () => Storage, teamId: string, linkId: string): Promise<ShareLinkView> {
   const [row] = await db
-    .select(publicColumns)
+    .select({ ...publicColumns, snapshotKey: shareLinks.snapshotKey })
     .from(shareLinks)
     .where(and(eq(shareLinks.teamId, teamId), eq(shareLinks.id, linkId)))
     .limit(1);
@@ -91,7 +108,9 @@ export async function revokeShareLink(db: Db, teamId: string, linkId: string): P
       .set({ revokedAt: new Date() })
       .where(and(eq(shareLinks.teamId, teamId), eq(shareLinks.id, linkId), isNull(shareLinks.revokedAt)));
   }
-  return row;
+  if (row.snapshotKey) await releaseSnapshot(db, storage, teamId, row.snapshotKey);
+  const { snapshotKey: _, ...view } = row;
+  return view;
 }
 
 // The auth path: the link by id (before the team is known, like API keys),
@@ -107,6 +126,8 @@ export async function lookupShareLink(db: Db, linkId: string): Promise<CachedSha
       expiresAt: shareLinks.expiresAt,
       revokedAt: shareLinks.revokedAt,
       frozenVersion: shareLinks.frozenVersion,
+      snapshotKey: shareLinks.snapshotKey,
+      projectId: reports.projectId,
       blocks: reports.blocks,
       version: reports.version,
     })
@@ -131,7 +152,10 @@ export async function lookupShareLink(db: Db, linkId: string): Promise<CachedSha
     teamId: row.teamId,
     userId: row.createdBy,
     expiresAt: row.expiresAt.getTime(),
-    scope: scopeFromBlocks(linkId, row.reportId, row.frozenVersion, Array.isArray(blocks) ? blocks : []),
+    scope: scopeFromBlocks(
+      { linkId, reportId: row.reportId, projectId: row.projectId, frozenVersion: row.frozenVersion, snapshotKey: row.snapshotKey },
+      Array.isArray(blocks) ? blocks : [],
+    ),
   };
 }
 

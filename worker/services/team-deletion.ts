@@ -5,6 +5,7 @@ import { ApiError, notFound } from "../lib/errors";
 import { abortMultipart, deleteObject, objectKey } from "../lib/presign";
 import type { Storage } from "../lib/storage";
 import { mapLimit } from "./artifacts/objects";
+import { deleteTeamSnapshots, TEAM_SNAPSHOT_BATCH } from "./share-snapshot-gc";
 
 // Deleting a team happens in two steps. The owner's request marks the row
 // (teams.deleting_at): from then the key and session lookups treat the team as
@@ -59,6 +60,8 @@ export async function runTeamDeletions(db: Db, storage: () => Storage): Promise<
 }
 
 async function deleteSomeOfTeam(db: Db, storage: () => Storage, teamId: string): Promise<Step> {
+  // Frozen share snapshots have no rows of their own: they go by the team's prefix.
+  if ((await deleteTeamSnapshots(storage, teamId)) === TEAM_SNAPSHOT_BATCH) return { objects: TEAM_SNAPSHOT_BATCH, runs: 0, done: false };
   const objects = await deleteObjects(db, storage, teamId);
   if (objects === OBJECTS_PER_TICK) return { objects, runs: 0, done: false };
   const deleted = await db.execute(sql`

@@ -32,7 +32,9 @@ export const shareLinksArea: Area = {
   routes: shareLinksRoutes,
   fixture: async (f) => {
     const runs = [f.runId, f.metricRunId].filter((r): r is string => typeof r === "string");
-    const blocks = [{ type: "chart", id: "c1", runs, keys: ["loss"] }];
+    const blocks: unknown[] = [{ type: "chart", id: "c1", runs, keys: ["loss"] }];
+    // The artifacts fixture's version, so the link's artifact read has its own data.
+    if (typeof f.artifactName === "string") blocks.push({ type: "artifact", id: "a1", artifact: `${f.artifactName}:v1` });
     const shareReportId = await sqlReport(f.team.id, f.team.userId, f.projectId, blocks);
     const res = await api("POST", `/api/v1/reports/${shareReportId}/share-links`, { creds: f.team.creds, json: {} });
     if (res.status !== 201) throw new Error(`fixture: create share link ${res.status} ${res.text}`);

@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authErrors, jsonBody, jsonContent, noContent } from "../../lib/openapi";
 import { bearerSecurity, newRouter } from "../../lib/router";
-import { guard } from "../../middleware/auth";
+import { guardShare } from "../../middleware/auth";
 import { mapLimit } from "../../services/artifacts/objects";
 import { objectKey, presignGet, requireStore } from "../../lib/presign";
 import { versionLineage } from "../../services/artifacts/lineage";
+import { shareArtifactAccess, shareLineage } from "../../services/share-artifacts";
 import { aliasesByVersion, getArtifactInTeam, resolveVersion, versionFiles } from "../../services/artifacts/versions";
 import { artifactJson, artifactSchema, fileSchema, runRefSchema, versionJson, versionParams, versionSchema } from "./schema";
 
@@ -13,7 +14,8 @@ const route = createRoute({
   path: "/projects/{project}/artifacts/{name}/versions/{version}",
   summary: "Resolve name:alias or name:v3 to a version, with its files (presigned GET URLs) and lineage",
   security: bearerSecurity,
-  middleware: guard("read"),
+  // A share link reads the versions its report's artifact blocks name (and only their files).
+  middleware: guardShare("read"),
   request: { params: versionParams },
   responses: {
     200: jsonContent(
@@ -35,9 +37,10 @@ export const getVersionRoute = newRouter().openapi(route, async (c) => {
   const store = requireStore(c.get("storage"));
   const artifact = await getArtifactInTeam(db, teamId, project, name);
   const version = await resolveVersion(db, teamId, artifact, ref);
+  const shared = await shareArtifactAccess(c, artifact, version);
   const aliases = await aliasesByVersion(db, teamId, artifact.id);
-  const files = await versionFiles(db, teamId, version.id);
-  const lineage = await versionLineage(db, teamId, version.id);
+  const files = (await versionFiles(db, teamId, version.id)).filter((f) => !shared?.paths || shared.paths.has(f.path));
+  const lineage = shareLineage(c, await versionLineage(db, teamId, version.id));
   const withUrls = await mapLimit(files, 16, async (f) => ({ ...f, url: await presignGet(store, objectKey(teamId, f.sha256)) }));
   return c.json(
     { artifact: artifactJson(artifact), version: versionJson(version, aliases.get(version.id)), files: withUrls, ...lineage },

@@ -7,6 +7,7 @@ import { guardShare } from "../../middleware/auth";
 import { bucketize, type BucketTiming } from "../../services/metrics/buckets";
 import { readTarget } from "../../services/metrics/series";
 import { toJsonOrNull, toJsonValue } from "../../services/metrics/summary";
+import { frozenBuckets, frozenSnapshot } from "../../services/share-snapshot-read";
 import { metricKey, metricValue, queryInt } from "./schema";
 
 const runIds = z
@@ -59,6 +60,9 @@ export const bucketsRoute = newRouter().openapi(route, async (c) => {
   const db = c.get("db");
   const runs = [...new Set(q.run)];
   for (const run of runs) checkShareKey(c, run, q.key);
+  // A frozen link answers from its snapshot, bucketed by the same code (worker/services/share-snapshot.ts).
+  const frozen = await frozenSnapshot(c);
+  if (frozen) return c.json(await frozenBuckets(frozen, runs, q.key, q.x, q.buckets, q.start, q.end), 200);
   const target = await readTarget(db, teamId, runs, q.key, q.start === undefined || q.end === undefined ? q.x : null);
   if (target.missingRun !== null) throw notFound("run");
   const series = target.series;

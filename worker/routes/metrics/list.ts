@@ -6,6 +6,7 @@ import { guardShare } from "../../middleware/auth";
 import { seriesOfRun } from "../../services/metrics/series";
 import type { JsonValue } from "../../services/metrics/summary";
 import { getRunInTeam } from "../../services/run-lookup";
+import { frozenMetricList, frozenSnapshot } from "../../services/share-snapshot-read";
 import { metricValue, runParams } from "./schema";
 
 const metricInfo = z
@@ -35,6 +36,9 @@ export const listRoute = newRouter().openapi(route, async (c) => {
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
   checkShareRun(c, c.req.valid("param").run);
+  // A frozen link answers from its snapshot (worker/services/share-snapshot.ts).
+  const frozen = await frozenSnapshot(c);
+  if (frozen) return c.json({ metrics: frozenMetricList(frozen, c.req.valid("param").run) }, 200);
   const run = await getRunInTeam(db, teamId, c.req.valid("param").run);
   const allowed = shareKeysOf(c, run.id);
   const series = (await seriesOfRun(db, teamId, run.id)).filter((s) => !allowed || allowed.has(s.key));

@@ -8,6 +8,7 @@ import { readPoints } from "../../services/metrics/points";
 import { seriesOfKey } from "../../services/metrics/series";
 import { toJsonValue } from "../../services/metrics/summary";
 import { getRunInTeam } from "../../services/run-lookup";
+import { frozenPoints, frozenSnapshot } from "../../services/share-snapshot-read";
 import { metricKey, metricValue, queryInt, runParams } from "./schema";
 
 // key is checked after the run, so another team's run is a 404 whatever the query.
@@ -37,9 +38,12 @@ export const pointsRoute = newRouter().openapi(route, async (c) => {
   const teamId = c.get("principal").teamId;
   const db = c.get("db");
   checkShareRun(c, c.req.valid("param").run);
-  const run = await getRunInTeam(db, teamId, c.req.valid("param").run);
+  // A frozen link answers from its snapshot (worker/services/share-snapshot.ts).
+  const frozen = await frozenSnapshot(c);
+  const run = frozen ? { id: c.req.valid("param").run } : await getRunInTeam(db, teamId, c.req.valid("param").run);
   if (q.key === undefined) throw new ApiError("invalid_argument", "key: required (the metric key to read)");
   checkShareKey(c, run.id, q.key);
+  if (frozen) return c.json(await frozenPoints(frozen, run.id, q.key, q), 200);
   const seriesId = (await seriesOfKey(db, teamId, [run.id], q.key)).get(run.id);
   if (seriesId === undefined) return c.json({ points: [], next_cursor: null }, 200);
   const lo = Math.max(q.cursor ?? 0, q.start ?? 0);

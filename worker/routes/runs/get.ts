@@ -4,6 +4,7 @@ import { bearerSecurity, newRouter } from "../../lib/router";
 import { checkShareRun, shareKeysOf } from "../../lib/share-access";
 import { guardShare } from "../../middleware/auth";
 import { getRunInTeam } from "../../services/run-lookup";
+import { frozenRun, frozenSnapshot } from "../../services/share-snapshot-read";
 import { runEnvelope, runParams } from "./schema";
 import { runJson } from "./serialize";
 
@@ -21,6 +22,9 @@ const route = createRoute({
 export const getRunRoute = newRouter().openapi(route, async (c) => {
   const id = c.req.valid("param").run;
   checkShareRun(c, id);
+  // A frozen share link answers from its snapshot (worker/services/share-snapshot.ts).
+  const frozen = await frozenSnapshot(c);
+  if (frozen) return c.json({ run: frozenRun(frozen, id) }, 200);
   const run = await getRunInTeam(c.get("db"), c.get("principal").teamId, id);
   const json = runJson(run);
   const keys = shareKeysOf(c, run.id);

@@ -33,12 +33,12 @@ export const createShareLinkRoute = newRouter().openapi(route, async (c) => {
     );
   }
   const expiresAt = new Date(Date.now() + body.expires_in_days * 86_400_000);
-  const link = await createShareLink(db, p.teamId, p.userId, c.req.valid("param").report, { expiresAt, frozen: body.frozen });
+  const link = await createShareLink(db, c.get("storage"), p.teamId, p.userId, c.req.valid("param").report, { expiresAt, frozen: body.frozen });
   await audit(c, {
     action: "share_link.create",
     resourceType: "share_link",
     resourceId: link.id,
-    details: { report_id: link.reportId, expires_at: link.expiresAt.toISOString(), frozen: link.frozen },
+    details: { report_id: link.reportId, expires_at: link.expiresAt.toISOString(), frozen: link.frozen, snapshot_bytes: link.snapshotBytes },
   });
   const url = `${new URL(c.req.url).origin}/share/${link.token}`;
   return c.json({ link: shareLinkJson(link), token: link.token, url }, 201);

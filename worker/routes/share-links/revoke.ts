@@ -19,7 +19,7 @@ const route = createRoute({
 
 export const revokeShareLinkRoute = newRouter().openapi(route, async (c) => {
   const { link } = c.req.valid("param");
-  const before = await revokeShareLink(c.get("db"), c.get("principal").teamId, link);
+  const before = await revokeShareLink(c.get("db"), c.get("storage"), c.get("principal").teamId, link);
   // This isolate stops serving it now; others within KEY_CACHE_TTL_SECONDS.
   forgetShareLink(link);
   if (!before.revokedAt) {

@@ -9,6 +9,8 @@ export const linkParams = z.object({ link: id("link") });
 // The plan's longest expiry is checked in the handler (it needs the team).
 export const createLinkBody = z.object({
   expires_in_days: z.number().int().min(1, "must be at least 1 day").max(3650).default(30),
+  // The link shows the data as it is now, stored once (worker/services/share-snapshot.ts;
+  // 413 above MAX_SNAPSHOT_SERIES series or MAX_SNAPSHOT_POINTS points).
   frozen: z.boolean().default(false),
 });
 
@@ -23,6 +25,8 @@ export const shareLinkSchema = z
     last_used_at: z.string().nullable(),
     frozen: z.boolean(),
     frozen_version: z.number().int().nullable(),
+    // Bytes of a frozen link's data snapshot (stored once, shared by links of the same content).
+    snapshot_bytes: z.number().int().nullable(),
   })
   .openapi("ShareLink");
 
@@ -36,4 +40,5 @@ export const shareLinkJson = (l: ShareLinkView) => ({
   last_used_at: l.lastUsedAt ? l.lastUsedAt.toISOString() : null,
   frozen: l.frozen,
   frozen_version: l.frozenVersion,
+  snapshot_bytes: l.snapshotBytes,
 });
