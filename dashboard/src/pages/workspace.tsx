@@ -100,7 +100,7 @@ function RunPicker({ runs, shown, onChange }: { runs: Run[]; shown: string[]; on
         {match.map((r) => (
           <li key={r.id} class={on.has(r.id) ? "" : "off"} data-run={r.id}>
             <button class="eye" aria-pressed={on.has(r.id)} aria-label={`${on.has(r.id) ? "Hide" : "Show"} ${r.name}`} onClick={() => toggle(r.id)}>
-              {on.has(r.id) ? "👁" : "–"}
+              <EyeIcon open={on.has(r.id)} />
             </button>
             <span class="dot" style={{ background: runColor(r.id) }} aria-hidden="true" />
             <span class="name" title={r.name}>
@@ -113,3 +113,10 @@ function RunPicker({ runs, shown, onChange }: { runs: Run[]; shown: string[]; on
     </aside>
   );
 }
+
+const EyeIcon = ({ open }: { open: boolean }) => (
+  <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4">
+    <path d="M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8s-2.4 4.5-6.5 4.5S1.5 8 1.5 8z" />
+    {open ? <circle cx="8" cy="8" r="2" fill="currentColor" /> : <path d="M2.5 13.5l11-11" />}
+  </svg>
+);
