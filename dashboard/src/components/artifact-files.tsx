@@ -21,9 +21,7 @@ export function ArtifactFiles({ files, label }: { files: ArtifactFile[]; label: 
           <tr>
             <th>File</th>
             <th class="num">Size</th>
-            <th>
-              <span class="sr-only">Actions</span>
-            </th>
+            <th aria-label="Actions" />
           </tr>
         </thead>
         <tbody>

@@ -112,9 +112,7 @@ function Keys({ session, embedded }: { session: Session; embedded: boolean }) {
               <th>Created</th>
               <th>Last used</th>
               <th>Status</th>
-              <th>
-                <span class="sr-only">Actions</span>
-              </th>
+              <th aria-label="Actions" />
             </tr>
           </thead>
           <tbody>
