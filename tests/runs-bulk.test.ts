@@ -23,10 +23,10 @@ const list = async (query = "", proj = project) => {
   return res.body.runs as { id: string; tags: string[]; project_id: string; archived_at: string | null; deleted_at: string | null }[];
 };
 const ids = (rs: { id: string }[]) => rs.map((r) => r.id).sort();
-const runs = async (n: number, proj = project) => {
+const runs = async (n: number, proj = project): Promise<[string, string, string, ...string[]]> => {
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(await makeRun(team, proj));
-  return out;
+  return out as [string, string, string, ...string[]];
 };
 const auditOf = (action: string) =>
   sql<{ details: any; actor_kind: string }>("select details, actor_kind from audit_log where team_id = $1 and action = $2 order by id", [team.id, action]);

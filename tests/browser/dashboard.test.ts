@@ -110,9 +110,9 @@ test("sign up, log runs, find, open, zoom, compare and watch a live run", async 
   await shot(page, "07b-run-logs");
 
   // Compare two runs: legend, differing config, overlaid charts.
-  await page.click("nav.crumbs a");
+  await page.click("[data-testid=crumb-project]");
   for (const name of ["adam-small-lr", "sgd-big-lr"]) await page.locator("[data-testid=runs-table] .rt-row", { hasText: name }).locator("input[type=checkbox]").check();
-  await page.click("button:has-text('Compare (2)')");
+  await page.click("button:has-text('Compare 2 runs')");
   await page.waitForSelector("[data-testid=legend] >> text=sgd-big-lr");
   const diff = await page.locator("[data-testid=config-diff]").textContent();
   expect(diff).toContain("optimizer");

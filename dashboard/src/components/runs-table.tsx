@@ -28,6 +28,27 @@ function colLabel(id: string) {
   return m ? (m[2] === "last" ? m[1]! : `${m[1]} (${m[2]})`) : id;
 }
 
+// Config and metric columns may share a name (lr): a small tag tells them apart.
+function colKind(id: string): string | null {
+  return id.startsWith("config.") ? "config" : SUMMARY_COL.test(id) ? "metric" : null;
+}
+
+// A running run's duration, counted on from the page's clock between refreshes.
+function duration(r: Run, now: number): number | null {
+  return r.status === "running" ? Math.max(0, now - Date.parse(r.created_at)) : r.duration_ms;
+}
+
+// Ticks once a second while any shown run is running.
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
 const SUMMARY_COL = /^summary\.(.+)\.(last|min|max)$/;
 
 function cell(run: Run, id: string): string {
@@ -42,13 +63,15 @@ function summaryValue(run: Run, id: string): number {
 }
 
 // Virtual-scrolled runs table; keyboard: ↑/↓ move, Space or x selects, Enter opens.
-export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, retention }: { rows: Row[]; columns: string[]; orderBy: string; onSort: (col: string) => void; selected: Set<string>; onSelect: (s: Set<string>) => void; retention?: RetentionMarks }) {
+export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, retention, onMenu }: { rows: Row[]; columns: string[]; orderBy: string; onSort: (col: string) => void; selected: Set<string>; onSelect: (s: Set<string>) => void; retention?: RetentionMarks; onMenu?: (r: Run, at: DOMRect) => void }) {
   const [cursor, setCursor] = useState(0);
   const scroller = useRef<HTMLDivElement | null>(null);
   const cols = [...FIXED, ...columns.map((id) => ({ id, label: colLabel(id), width: 110 }))];
-  const template = `32px ${cols.map((c) => `${c.width}px`).join(" ")}`;
-  const width = 32 + cols.reduce((n, c) => n + c.width, 0);
+  const menuCol = onMenu ? 36 : 0;
+  const template = `32px ${cols.map((c) => `${c.width}px`).join(" ")}${menuCol ? ` ${menuCol}px` : ""}`;
+  const width = 32 + menuCol + cols.reduce((n, c) => n + c.width, 0);
   const runsShown = rows.filter((r) => r.run).map((r) => r.run!);
+  const now = useNow(runsShown.some((r) => r.status === "running"));
   // The bench reads when the table first showed rows on this page load.
   useEffect(() => {
     const w = window as unknown as { __slRunsTable?: number };
@@ -89,18 +112,21 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
           <span>
             <input type="checkbox" aria-label="Select all loaded runs" checked={allOn} onChange={() => onSelect(allOn ? new Set() : new Set(runsShown.map((r) => r.id)))} />
           </span>
-          {cols.map((c) =>
-            SORTABLE(c.id) ? (
-              <button class={`th ${c.id.includes(".") ? "num" : ""}`} role="columnheader" title={`Sort by ${c.id}`} onClick={() => onSort(c.id)}>
-                {c.label}
+          {cols.map((c) => {
+            const kind = colKind(c.id);
+            return SORTABLE(c.id) ? (
+              <button class={`th ${c.id.includes(".") ? "num" : ""}`} role="columnheader" data-col={c.id} title={`Sort by ${c.id}`} aria-label={kind ? `${c.label} (${kind}), sort` : undefined} onClick={() => onSort(c.id)}>
+                {kind && <span class={`col-kind ${kind}`}>{kind}</span>}
+                <span class="col-name">{c.label}</span>
                 {sortMark(c.id)}
               </button>
             ) : (
-              <span class="th" role="columnheader">
+              <span class="th" role="columnheader" data-col={c.id}>
                 {c.label}
               </span>
-            ),
-          )}
+            );
+          })}
+          {menuCol > 0 && <span class="th" role="columnheader" aria-label="Actions" />}
         </div>
         <div tabIndex={0} onKeyDown={onKey} class="rt-body" data-testid="runs-table" aria-label="Runs; arrow keys move, space selects, enter opens">
           <VirtualList
@@ -113,16 +139,17 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
               if (row.group) {
                 const g = row.group;
                 return (
-                  <div class="rt-row group" style={{ gridTemplateColumns: template }} key={`g:${g.label}`}>
+                  <div class="rt-row group" style={{ gridTemplateColumns: template }} key={`g:${g.label}`} data-group={g.label}>
                     <span />
-                    <span class="grp" style={{ gridColumn: `span ${FIXED.length}` }}>
+                    <span class="grp" style={{ gridColumn: `2 / span ${FIXED.length}` }}>
                       {g.key} = <strong>{g.label}</strong> <span class="muted">({g.runs.length})</span>
                     </span>
                     {columns.map((c) => (
-                      <span class="num muted" title="mean over the group">
-                        {c.startsWith("summary.") ? fmtNum(mean(g.runs.map((r) => summaryValue(r, c))))  : ""}
+                      <span class="num muted" data-col={c} title={c.startsWith("summary.") ? `mean of ${colLabel(c)} over the group` : undefined}>
+                        {c.startsWith("summary.") ? fmtNum(mean(g.runs.map((r) => summaryValue(r, c)))) : c === `config.${g.key}` ? g.label : ""}
                       </span>
                     ))}
+                    {menuCol > 0 && <span />}
                   </div>
                 );
               }
@@ -132,9 +159,12 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
                   <span>
                     <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
                   </span>
-                  <a href={runHref(r.project_id, r.id)} class="name" title={r.name}>
-                    {r.name}
-                  </a>
+                  <span class="name-cell">
+                    <a href={runHref(r.project_id, r.id)} class="name" title={r.name}>
+                      {r.name}
+                    </a>
+                    {(r as Run & { archived_at?: string | null }).archived_at && <span class="badge archived">archived</span>}
+                  </span>
                   <span>
                     <span class={`badge status-${r.status}`}>{r.status}</span>
                   </span>
@@ -142,15 +172,24 @@ export function RunsTable({ rows, columns, orderBy, onSort, selected, onSelect, 
                   <span class="muted" title={r.created_at}>
                     {fmtAgo(r.created_at)}
                   </span>
-                  <span class="num">{fmtDuration(r.duration_ms)}</span>
+                  <span class="num" data-col="duration">{fmtDuration(duration(r, now))}</span>
                   <span class="tags-cell" title={r.tags.join(", ")}>
                     {r.tags.map((t) => (
                       <span class="tag">{t}</span>
                     ))}
                   </span>
                   {columns.map((c) => (
-                    <span class="num">{cell(r, c)}</span>
+                    <span class="num" data-col={c}>
+                      {cell(r, c)}
+                    </span>
                   ))}
+                  {onMenu && (
+                    <span class="menu-cell">
+                      <button class="ghost small" aria-label={`Actions for ${r.name}`} aria-haspopup="menu" onClick={(e) => onMenu(r, (e.currentTarget as HTMLElement).getBoundingClientRect())}>
+                        ⋯
+                      </button>
+                    </span>
+                  )}
                 </div>
               );
             }}

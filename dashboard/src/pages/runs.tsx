@@ -1,37 +1,63 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ColumnPicker } from "../components/column-picker";
 import { useRetention } from "../components/retention";
+import { RunsBulkBar } from "../components/runs-bulk-bar";
+import { FilterIssues, RunsFilterBox } from "../components/runs-filter-box";
+import { RunsPlots } from "../components/runs-plots";
+import { RunsRowMenu, RunsUndo, type RowMenuAt } from "../components/runs-row-menu";
 import { RunsTable, type Row } from "../components/runs-table";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { get } from "../lib/api";
-import { configAt, configKeys, fmtValue } from "../lib/format";
-import { parseFilter } from "../lib/filter";
+import { parseFilter, STATUSES } from "../lib/filter";
+import { configAt, fmtValue } from "../lib/format";
+import { artifactsHref, compareHref, projectHref, reportsHref, workspaceHref } from "../lib/links";
+import { bulkRuns } from "../lib/run-actions";
 import { navigate, setQuery, useLocation } from "../lib/router";
 import { useSession } from "../lib/session";
 import type { Project, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
+import { SetupSnippet } from "../components/setup-snippet";
+import { useKnownKeys } from "../lib/use-known-keys";
 import { useRuns } from "../lib/use-runs";
-import { compareHref, projectHref, reportsHref } from "../lib/links";
+import "../styles/runs.css";
 
-const STATUSES = ["running", "finished", "failed", "crashed", "killed"];
 export const COMPARE_MAX = 50;
 
 export function RunsPage({ project }: { project: string }) {
   const loc = useLocation();
   const text = loc.query.get("q") ?? "";
+  const search = loc.query.get("name") ?? "";
   const [draft, setDraft] = useState(text);
+  const [nameDraft, setNameDraft] = useState(search);
+  useEffect(() => setDraft(text), [text]);
   const statusChips = (loc.query.get("status") ?? "").split(",").filter(Boolean);
   const orderBy = loc.query.get("sort") ?? "-created_at";
   const group = loc.query.get("group") ?? "";
+  const showArchived = loc.query.get("archived") === "1";
   const colsKey = `sl-cols:${project}`;
   const [cols, setColsState] = useState<string[] | null>(() => JSON.parse(localStorage.getItem(colsKey) ?? "null"));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [tick, setTick] = useState(0);
+  const [plots, setPlots] = useState(false);
+  const [brushed, setBrushed] = useState<Set<string> | null>(null);
+  const [menu, setMenu] = useState<RowMenuAt | null>(null);
+  const [undo, setUndo] = useState<string[] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const filterBox = useRef<HTMLInputElement>(null);
+  const session = useSession()?.session;
+  // Viewers read; write controls are for roles that can change runs.
+  const canWrite = !!session && session.team.role !== "viewer" && session.scopes.includes("write");
 
-  const parsed = useMemo(() => parseFilter(text), [text]);
-  const q = useMemo(() => ({ ...parsed, status: [...new Set([...parsed.status, ...statusChips])] }), [parsed, statusChips.join()]);
-  const state = useRuns(project, q, orderBy, tick);
+  const [loaded, setLoaded] = useState<Run[]>([]);
+  const known = useKnownKeys(project, loaded);
+  const parsed = useMemo(() => parseFilter(text, known), [text, known]);
+  const q = useMemo(
+    () => ({ ...parsed, status: [...new Set([...parsed.status, ...statusChips])], filter: search ? [...parsed.filter, `name~${search}`] : parsed.filter }),
+    [JSON.stringify([parsed.status, parsed.tag, parsed.filter]), statusChips.join(), search],
+  );
+  const state = useRuns(project, q, orderBy, tick, showArchived ? "include" : "exclude");
+  const runs = state?.runs ?? [];
+  useEffect(() => void (state && setLoaded(state.runs)), [state?.runs]);
   // Projects whose names are not URL-safe are opened by id: show the name.
   const byId = project.startsWith("prj_");
   const info = useAsync((s) => (byId ? get<{ project: Project }>(`/projects/${project}`, s).then((r) => r.project.name) : Promise.resolve(project)), [project]);
@@ -40,24 +66,12 @@ export function RunsPage({ project }: { project: string }) {
     if (title) document.title = `${title} · Sightline`;
   }, [title]);
 
-  // Keys for the column picker and group-by come from the runs loaded so far.
-  const runs = state?.runs ?? [];
-  const sample = runs.length > 2000 ? runs.slice(0, 2000) : runs;
-  const { cKeys, mKeys } = useMemo(() => {
-    const c = new Set<string>();
-    const m = new Set<string>();
-    for (const r of sample) {
-      configKeys(r.config, "", c);
-      for (const k of Object.keys(r.summary ?? {})) m.add(k);
-    }
-    return { cKeys: [...c].sort(), mKeys: [...m].sort() };
-  }, [sample.length, state?.runs[0]?.id]);
+  const { cKeys, mKeys } = known;
   // Until the user picks, show the first few config keys and metrics.
   const columns = cols ?? [...cKeys.slice(0, 4).map((k) => `config.${k}`), ...mKeys.slice(0, 4).map((k) => `summary.${k}.last`)];
   const setCols = (c: string[]) => (localStorage.setItem(colsKey, JSON.stringify(c)), setColsState(c));
 
   // Retention: which runs go within 7 days; pins made here show at once.
-  const canWrite = useSession()?.session.scopes.includes("write") ?? false;
   const retention = useRetention(byId ? project : runs[0]?.project_id);
   const [pins, setPins] = useState<Map<string, boolean>>(new Map());
   const marks = {
@@ -66,13 +80,16 @@ export function RunsPage({ project }: { project: string }) {
     onPin: canWrite ? (r: Run, p: boolean) => (setPins(new Map(pins).set(r.id, p)), retention.reload()) : undefined,
   };
 
-  const rows: Row[] = useMemo(() => (group ? groupRows(runs, group) : runs.map((run) => ({ run }))), [runs, group]);
+  // A brush in the plots narrows the table to the runs inside it.
+  const shown = useMemo(() => (brushed ? runs.filter((r) => brushed.has(r.id)) : runs), [runs, brushed]);
+  const rows: Row[] = useMemo(() => (group ? groupRows(shown, group) : shown.map((run) => ({ run }))), [shown, group]);
+  const selectedRuns = useMemo(() => runs.filter((r) => selected.has(r.id)), [runs, selected]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.target as HTMLElement).closest("input,textarea,select")) return;
       if (e.key === "/") (e.preventDefault(), filterBox.current?.focus());
-      if (e.key === "c" && selected.size >= 1) compare();
+      if (e.key === "c" && selected.size >= 2) compare();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -81,7 +98,26 @@ export function RunsPage({ project }: { project: string }) {
   function compare() {
     navigate(compareHref(project, [...selected].slice(0, COMPARE_MAX)));
   }
+  const reload = () => setTick((t) => t + 1);
+  const afterChange = (what: string) => (setNote(what), setSelected(new Set()), reload());
+  const afterDelete = (ids: string[]) => (setUndo(ids), setNote(null), setSelected(new Set()), reload());
+  const act = async (ids: string[], action: "archive" | "unarchive" | "delete" | "restore", what: string) => {
+    try {
+      await bulkRuns(ids, { action });
+      if (action === "delete") afterDelete(ids);
+      else afterChange(what);
+    } catch (e) {
+      setNote((e as Error).message);
+    }
+  };
   const toggleStatus = (s: string) => setQuery({ status: (statusChips.includes(s) ? statusChips.filter((x) => x !== s) : [...statusChips, s]).join(",") || null });
+  const n = Math.min(selected.size, COMPARE_MAX);
+  const applyFilter = (t: string) => (setDraft(t), setQuery({ q: t || null }));
+  useEffect(() => {
+    if (!note) return;
+    const t = setTimeout(() => setNote(null), 8000);
+    return () => clearTimeout(t);
+  }, [note]);
 
   return (
     <section class="page runs-page">
@@ -92,29 +128,32 @@ export function RunsPage({ project }: { project: string }) {
           {state && !state.done && <span class="spinner inline" aria-label="loading more" />}
         </span>
         <div class="spacer" />
-        <a class="button ghost" href={reportsHref(project)}>
-          Reports
-        </a>
-        <button class="primary" disabled={selected.size < 1} onClick={compare} title="Key: c">
-          Compare {selected.size ? `(${Math.min(selected.size, COMPARE_MAX)})` : ""}
+        <nav class="runs-links" aria-label="Project">
+          <a class="button ghost" href={workspaceHref(project)}>
+            Charts
+          </a>
+          <a class="button ghost" href={artifactsHref(project)}>
+            Artifacts
+          </a>
+          <a class="button ghost" href={reportsHref(project)}>
+            Reports
+          </a>
+        </nav>
+        <button class="primary" disabled={selected.size < 2} onClick={compare} title={selected.size < 2 ? "Select two or more runs to compare (key: c)" : "Key: c"}>
+          {n === 0 ? "Compare runs" : n === 1 ? "Compare 1 run" : `Compare ${n} runs`}
         </button>
       </div>
       <div class="toolbar">
+        <RunsFilterBox draft={draft} setDraft={setDraft} onApply={applyFilter} known={known} inputRef={filterBox} />
         <form
-          class="filter"
+          class="name-search"
+          role="search"
           onSubmit={(e) => {
             e.preventDefault();
-            setQuery({ q: draft.trim() || null });
+            setQuery({ name: nameDraft.trim() || null });
           }}
         >
-          <input
-            ref={filterBox}
-            type="search"
-            value={draft}
-            aria-label="Filter runs"
-            placeholder="Filter: name, status:running, tag:baseline, config.lr>=0.01, summary.loss.min<0.3   (press / )"
-            onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
-          />
+          <input type="search" value={nameDraft} aria-label="Search run names" placeholder="Search names…" onInput={(e) => setNameDraft((e.target as HTMLInputElement).value)} />
         </form>
         <div class="chips" role="group" aria-label="Status">
           {STATUSES.map((s) => (
@@ -133,25 +172,56 @@ export function RunsPage({ project }: { project: string }) {
           </select>
         </label>
         <ColumnPicker configKeys={cKeys} metricKeys={mKeys} chosen={columns} onChange={setCols} />
-        <button class="ghost" onClick={() => setTick((t) => t + 1)} title="Reload runs">
+        <label class="check">
+          <input type="checkbox" checked={showArchived} onChange={() => setQuery({ archived: showArchived ? null : "1" })} /> Show archived
+        </label>
+        <button class={`ghost ${plots ? "on" : ""}`} aria-pressed={plots} onClick={() => (setPlots(!plots), plots && setBrushed(null))}>
+          Plots
+        </button>
+        <button class="ghost" onClick={reload} title="Reload runs" aria-label="Reload runs">
           ↻
         </button>
       </div>
-      {parsed.errors.length > 0 && <p class="form-error">{parsed.errors.join("; ")}</p>}
-      {state?.error && <ErrorBox error={state.error} retry={() => setTick((t) => t + 1)} />}
+      <FilterIssues applied={text} issues={parsed.issues} onApply={applyFilter} />
+      {plots && (
+        <div class="runs-plots-wrap" data-testid="runs-plots-panel">
+          <RunsPlots runs={runs} onFilter={setBrushed} />
+        </div>
+      )}
+      {brushed && (
+        <p class="brushed">
+          <span class="chip on" data-testid="brushed">
+            {brushed.size} run{brushed.size === 1 ? "" : "s"} brushed ·{" "}
+            <button class="linkish" onClick={() => setBrushed(null)}>
+              clear
+            </button>
+          </span>
+        </p>
+      )}
+      {selected.size > 0 && (
+        <RunsBulkBar selected={selectedRuns} canWrite={canWrite} project={byId ? project : runs[0]?.project_id ?? project} onDone={afterChange} onDeleted={afterDelete} onClear={() => setSelected(new Set())} />
+      )}
+      {note && (
+        <p class="notice small" role="status">
+          {note}
+        </p>
+      )}
+      {undo && <RunsUndo count={undo.length} onUndo={() => (setUndo(null), act(undo, "restore", `Restored ${undo.length} run${undo.length === 1 ? "" : "s"}`))} onGone={() => setUndo(null)} />}
+      {state?.error && <ErrorBox error={state.error} retry={reload} />}
       {!state ? (
         <Loading what="Loading runs" />
       ) : runs.length === 0 && state.done && !state.error ? (
-        text || statusChips.length ? (
+        text || search || statusChips.length ? (
           <Empty title="No runs match">
             <p>
-              Loosen the filter or <a href={projectHref(project)}>clear it</a>.
+              {[text, search && `name contains "${search}"`, statusChips.length && `status ${statusChips.join(" or ")}`].filter(Boolean).join("; ")} matched no run. Loosen the filter or{" "}
+              <a href={projectHref(project)}>clear it</a>.
             </p>
           </Empty>
         ) : (
           <Empty title="No runs in this project yet">
             <p>Start one from your training code; it shows up here as soon as it starts.</p>
-            <pre class="code">{`import sightline\nrun = sightline.init(project=${JSON.stringify(title || project)}, config={"lr": 0.01})\nfor step in range(100):\n    run.log({"loss": 1 / (step + 1)}, step=step)\nrun.finish()`}</pre>
+            <SetupSnippet project={title || project} />
           </Empty>
         )
       ) : (
@@ -163,6 +233,16 @@ export function RunsPage({ project }: { project: string }) {
           selected={selected}
           onSelect={setSelected}
           retention={marks}
+          onMenu={(run, r) => setMenu({ run, x: r.right, y: r.bottom + 2 })}
+        />
+      )}
+      {menu && (
+        <RunsRowMenu
+          at={menu}
+          canWrite={canWrite}
+          onClose={() => setMenu(null)}
+          onArchive={(r, a) => act([r.id], a ? "archive" : "unarchive", `${a ? "Archived" : "Unarchived"} ${r.name}`)}
+          onDelete={(r) => act([r.id], "delete", "")}
         />
       )}
     </section>
