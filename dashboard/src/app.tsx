@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Header } from "./components/header";
 import { ErrorBox, Loading } from "./components/states";
+import { TeamScope, type Scope } from "./components/team-scope";
 import { ApiFailure, get } from "./lib/api";
+import { setCurrentTeam, TEAM_ID } from "./lib/links";
 import { match, navigate, useLocation } from "./lib/router";
 import { SessionContext } from "./lib/session";
 import type { Session } from "./lib/types";
+import type { JSX } from "preact";
 import { AuthPage } from "./pages/auth";
 import { ComparePage } from "./pages/compare";
 import { InvitePage } from "./pages/invite";
@@ -58,9 +61,20 @@ export function App() {
     if (session && (PUBLIC.has(loc.path) || loc.path === "/")) navigate(loc.query.get("next") ?? "/projects", { replace: true });
   }, [session, loc.path]);
 
-  useEffect(() => {
+  // The router's title first (a layout effect, so it runs before the page's
+  // own useTitle effects, which name the run, project or report).
+  useLayoutEffect(() => {
     document.title = titleFor(loc.path);
   }, [loc.path]);
+
+  // Links name the current team (lib/links.ts); and when the team changes,
+  // every page is mounted afresh so none shows the old team's data.
+  const team = session?.team.id;
+  if (team) setCurrentTeam(team);
+  const teamSeen = useRef<string>();
+  const epoch = useRef(0);
+  if (team && teamSeen.current && team !== teamSeen.current) epoch.current++;
+  if (team) teamSeen.current = team;
 
   if (share)
     return (
@@ -82,7 +96,9 @@ export function App() {
   return (
     <SessionContext.Provider value={session ? { session, refresh } : null}>
       {session ? <Header path={loc.path} /> : <header class="topbar" />}
-      <main id="main">{route(loc.path, loc.query)}</main>
+      <main id="main" key={epoch.current}>
+        {route(loc.path, loc.query)}
+      </main>
     </SessionContext.Provider>
   );
 }
@@ -92,13 +108,20 @@ function route(path: string, query: URLSearchParams) {
   if (path === "/projects") return <ProjectsPage />;
   if (path === "/settings") return <SettingsPage tab="members" />;
   if ((m = match("/settings/:tab", path)) && SETTINGS_TABS.some((t) => t.id === m!.tab)) return <SettingsPage tab={m.tab as SettingsTab} />;
-  if ((m = match("/projects/:project/compare", path))) return <ComparePage project={m.project!} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />;
-  if ((m = match("/projects/:project/reports", path))) return <ReportsPage key={m.project} project={m.project!} />;
-  if ((m = match("/projects/:project/workspace", path))) return <WorkspacePage key={m.project} project={m.project!} />;
-  if ((m = match("/projects/:project/artifacts", path))) return <ArtifactsPage key={m.project} project={m.project!} />;
-  if ((m = match("/reports/:report", path))) return <ReportPage key={m.report} reportId={m.report!} editing={query.get("edit") === "1"} />;
-  if ((m = match("/projects/:project", path))) return <RunsPage key={m.project} project={m.project!} />;
-  if ((m = match("/runs/:run", path))) return <RunPage key={m.run} runId={m.run!} />;
+  const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
+  // /<team_id>/<project>/… (lib/links.ts), and the old team-less forms.
+  if (seg[0] && TEAM_ID.test(seg[0])) {
+    if (seg.length === 1) return <TeamScope scope={{ team: seg[0], rest: "" }}>{<ProjectsPage />}</TeamScope>;
+    const page = projectPage(seg[1]!, seg.slice(2), query);
+    if (page) return <TeamScope scope={{ team: seg[0], project: seg[1], ...page.scope }}>{page.el}</TeamScope>;
+  } else if (seg[0] === "projects" && seg.length >= 2) {
+    const page = projectPage(seg[1]!, seg.slice(2), query);
+    if (page) return <TeamScope scope={{ project: seg[1], ...page.scope }}>{page.el}</TeamScope>;
+  } else if ((m = match("/runs/:run", path))) {
+    return <TeamScope scope={{ run: m.run, rest: `/runs/${encodeURIComponent(m.run!)}` }}>{runPage(m.run!)}</TeamScope>;
+  } else if ((m = match("/reports/:report", path))) {
+    return <TeamScope scope={{ report: m.report, rest: `/reports/${encodeURIComponent(m.report!)}` }}>{reportPage(m.report!, query)}</TeamScope>;
+  }
   return (
     <div class="state empty">
       <h3>Page not found</h3>
@@ -109,13 +132,46 @@ function route(path: string, query: URLSearchParams) {
   );
 }
 
+// The page under a project, from what follows the project in the URL. The
+// same element comes back for the old and the new URL of a page, so the
+// in-place rewrite to the new URL does not mount it twice.
+function projectPage(project: string, rest: string[], query: URLSearchParams): { el: JSX.Element; scope: Omit<Scope, "team" | "project"> } | null {
+  const enc = encodeURIComponent;
+  if (rest.length === 0) return { el: <RunsPage key={project} project={project} />, scope: { rest: "" } };
+  if (rest.length === 1) {
+    const tail = { rest: `/${rest[0]}` };
+    if (rest[0] === "compare") return { el: <ComparePage project={project} runIds={(query.get("runs") ?? "").split(",").filter(Boolean)} />, scope: tail };
+    if (rest[0] === "reports") return { el: <ReportsPage key={project} project={project} />, scope: tail };
+    if (rest[0] === "workspace") return { el: <WorkspacePage key={project} project={project} />, scope: tail };
+    if (rest[0] === "artifacts") return { el: <ArtifactsPage key={project} project={project} />, scope: tail };
+    return null;
+  }
+  if (rest.length === 2 && rest[0] === "runs") return { el: runPage(rest[1]!), scope: { run: rest[1], rest: `/runs/${enc(rest[1]!)}` } };
+  if (rest.length === 2 && rest[0] === "reports") return { el: reportPage(rest[1]!, query), scope: { report: rest[1], rest: `/reports/${enc(rest[1]!)}` } };
+  return null;
+}
+
+const runPage = (run: string) => <RunPage key={run} runId={run} />;
+const reportPage = (report: string, query: URLSearchParams) => <ReportPage key={report} reportId={report} editing={query.get("edit") === "1"} />;
+
 function titleFor(path: string) {
-  if (path.startsWith("/runs/")) return "Run · Sightline";
-  if (path.endsWith("/compare")) return "Compare · Sightline";
-  if (path.endsWith("/reports") || path.startsWith("/reports/") || path.startsWith("/share/")) return "Report · Sightline";
-  if (path.startsWith("/projects/")) return `${decodeURIComponent(path.split("/")[2] ?? "")} · Sightline`;
+  const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const named = (p: string | undefined) => (p && p !== "-" && !p.startsWith("prj_") ? p : undefined);
+  if (seg[0] && TEAM_ID.test(seg[0])) {
+    if (seg.length === 1) return "Projects · Sightline";
+    seg.shift();
+  } else if (seg[0] === "projects" && seg.length > 1) seg.shift();
+  else if (seg[0] === "runs" || seg[0] === "reports") seg.unshift("-");
+  if (seg[1] === "runs") return "Run · Sightline";
+  if (seg[1] === "compare") return [ "Compare", named(seg[0]), "Sightline"].filter(Boolean).join(" · ");
+  if (seg[1] === "reports") return seg[2] ? "Report · Sightline" : ["Reports", named(seg[0]), "Sightline"].filter(Boolean).join(" · ");
+  if (seg[1] === "workspace") return ["Workspace", named(seg[0]), "Sightline"].filter(Boolean).join(" · ");
+  if (seg[1] === "artifacts") return ["Artifacts", named(seg[0]), "Sightline"].filter(Boolean).join(" · ");
+  if (path.startsWith("/share/")) return "Report · Sightline";
+  if (path === "/projects") return "Projects · Sightline";
   if (path === "/settings/keys") return "API keys · Sightline";
-  if (path.startsWith("/settings")) return `${SETTINGS_TABS.find((t) => path.endsWith(`/${t.id}`))?.label ?? "Settings"} · Sightline`;
+  if (path.startsWith("/settings")) return `${SETTINGS_TABS.find((t) => path.endsWith(`/${t.id}`))?.label ?? "Members"} · Settings · Sightline`;
   if (path.startsWith("/invite/")) return "Invite · Sightline";
+  if (seg.length === 1 && named(seg[0])) return `${seg[0]} · Sightline`;
   return "Sightline";
 }

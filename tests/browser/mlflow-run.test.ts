@@ -95,7 +95,7 @@ test("an MLflow-logged run: name, user, notes, params, tags, dataset, chart, par
     // The experiment's name is not a slug: the projects list links it by id.
     await page.goto(`${url}/projects`);
     await page.click(`a:has-text(${JSON.stringify(f.experimentName)})`);
-    await page.waitForURL(new RegExp(`/projects/${f.exp}$`));
+    await page.waitForURL(new RegExp(`/${f.exp}$`));
     await page.waitForSelector(`h1:has-text(${JSON.stringify(f.experimentName)})`);
     const rows = page.locator("[data-testid=runs-table] .rt-row");
     await rows.filter({ hasText: "lr-0.1" }).waitFor();

@@ -1,9 +1,11 @@
 import { useState } from "preact/hooks";
 import { api } from "../lib/api";
+import { TEAM_ID } from "../lib/links";
 import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 import { applyTheme, currentTheme, type ThemeChoice } from "../lib/theme";
 import { useUsage, warningsOf } from "../lib/usage";
+import { NewTeamDialog } from "./team-dialog";
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
 const THEME_ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
@@ -12,22 +14,21 @@ export function Header({ path }: { path: string }) {
   const { session, refresh } = useSession()!;
   const [theme, setTheme] = useState(currentTheme);
   const [busy, setBusy] = useState(false);
+  const [creating, setCreating] = useState(false);
   const { usage } = useUsage(session.team.id);
   const warnings = usage ? warningsOf(usage) : [];
   const full = warnings.some((w) => w.level === "100%");
 
+  // Go to the projects list first, then reload the session: the pages are
+  // keyed by team (app.tsx), so the new team's projects load at once, and a
+  // page of the old team's URL is never shown under the new team.
   async function switchTeam(id: string) {
-    if (id === "__new") {
-      const name = prompt("Name of the new team");
-      if (!name) return;
-      const { team } = await api("POST", "/teams", { name });
-      id = team.id;
-    }
+    if (id === "__new") return setCreating(true);
     setBusy(true);
     try {
       await api("POST", "/auth/switch-team", { team_id: id });
-      await refresh();
       navigate("/projects");
+      await refresh();
     } finally {
       setBusy(false);
     }
@@ -38,7 +39,7 @@ export function Header({ path }: { path: string }) {
     location.href = "/login";
   }
 
-  const active = (href: string) => path === href || (href === "/projects" && path.startsWith("/projects")) || (href === "/settings/members" && path.startsWith("/settings") && path !== "/settings/keys");
+  const active = (href: string) => path === href || (href === "/projects" && (path.startsWith("/projects") || TEAM_ID.test(path.split("/")[1] ?? ""))) || (href === "/settings/members" && path.startsWith("/settings") && path !== "/settings/keys");
   const nav = (href: string, label: string, cls = "") => (
     <a href={href} class={`${cls} ${active(href) ? "active" : ""}`}>
       {label}
@@ -80,6 +81,7 @@ export function Header({ path }: { path: string }) {
           <option value="__new">+ New team…</option>
         </select>
       </label>
+      {creating && <NewTeamDialog onCreated={(team) => switchTeam(team.id)} onClose={() => setCreating(false)} />}
       <button
         class="icon"
         title={`Theme: ${theme} (click to change)`}

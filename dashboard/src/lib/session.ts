@@ -17,8 +17,10 @@ export function useSession(): SessionCtx | null {
 export async function afterTeamGone(session: Session, refresh: () => Promise<void>): Promise<void> {
   const other = session.teams.find((t) => t.id !== session.team.id);
   if (other && (await api("POST", "/auth/switch-team", { team_id: other.id }).then(() => true, () => false))) {
-    await refresh();
+    // Leave the old team's page before the session changes (app.tsx remounts
+    // the pages for the new team; a team URL would otherwise switch back).
     navigate("/projects");
+    await refresh();
   } else {
     await api("POST", "/logout").catch(() => undefined);
     location.href = "/login";

@@ -9,7 +9,9 @@ import { runColor } from "../lib/colors";
 import { configAt, configKeys, fmtValue } from "../lib/format";
 import type { MetricInfo, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
-import { projectHref, runHref } from "../lib/links";
+import { projectHref, projectNameOf, runHref } from "../lib/links";
+import { TeamCrumbs } from "../components/team-crumbs";
+import { useTitle } from "../lib/title";
 
 export function ComparePage({ project, runIds }: { project: string; runIds: string[] }) {
   const data = useAsync(
@@ -21,6 +23,7 @@ export function ComparePage({ project, runIds }: { project: string; runIds: stri
     [runIds.join()],
   );
   const back = <a href={projectHref(project)}>← Runs</a>;
+  useTitle(`Compare ${runIds.length} run${runIds.length === 1 ? "" : "s"}`, projectNameOf(project));
   if (runIds.length === 0)
     return (
       <Empty title="Pick runs to compare">
@@ -47,7 +50,7 @@ function CompareView({ project, runs, keys, back }: { project: string; runs: Run
   const n = runs.length;
   return (
     <section class="page compare-page">
-      <nav class="crumbs">{back}</nav>
+      <TeamCrumbs project={project} here="Compare" />
       <div class="page-head">
         <h1>
           Compare {n} run{n === 1 ? "" : "s"}

@@ -10,6 +10,8 @@ import { setQuery } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useAsync } from "../lib/use-async";
 import { reportsHref } from "../lib/links";
+import { TeamCrumbs } from "../components/team-crumbs";
+import { useTitle } from "../lib/title";
 
 export function ReportPage({ reportId, editing }: { reportId: string; editing: boolean }) {
   const ctx = useSession();
@@ -17,14 +19,13 @@ export function ReportPage({ reportId, editing }: { reportId: string; editing: b
   const rep = useAsync((s) => get<{ report: Report }>(`/reports/${reportId}`, s).then((r) => r.report), [reportId]);
   const [sharing, setSharing] = useState(false);
   const [versions, setVersions] = useState(false);
+  useTitle(rep.data?.title, "Report");
   if (rep.error) return <ErrorBox error={rep.error} retry={rep.reload} />;
   if (!rep.data) return <Loading what="Loading report" />;
   const r = rep.data;
   return (
     <section class="page report-page">
-      <nav class="crumbs no-print">
-        <a href={reportsHref(r.project_id)}>← Reports</a>
-      </nav>
+      <TeamCrumbs class="no-print" project={r.project_id} section={{ href: reportsHref(r.project_id), label: "Reports" }} here={r.title} />
       {editing && canEdit ? (
         <ReportEditor report={r} onSaved={(n) => rep.set(n)} onDone={() => setQuery({ edit: null })} />
       ) : (

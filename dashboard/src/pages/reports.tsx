@@ -6,14 +6,17 @@ import type { Report, ReportSummary } from "../lib/report-types";
 import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useAsync } from "../lib/use-async";
-import { projectHref, reportHref } from "../lib/links";
+import { projectNameOf, reportHref } from "../lib/links";
+import { TeamCrumbs } from "../components/team-crumbs";
+import { useTitle } from "../lib/title";
 
 // A project's reports, most recently saved first, and "New report".
 export function ReportsPage({ project }: { project: string }) {
   const ctx = useSession();
-  const canEdit = ctx?.session.team.role !== "viewer";
+  const canEdit = !!ctx && ctx.session.team.role !== "viewer"; // not before the session is known
   const list = useAsync((s) => get<{ reports: ReportSummary[] }>(`/projects/${encodeURIComponent(project)}/reports`, s), [project]);
   const [busy, setBusy] = useState(false);
+  useTitle("Reports", projectNameOf(project));
   const [error, setError] = useState<Error>();
   async function create() {
     setBusy(true);
@@ -27,9 +30,7 @@ export function ReportsPage({ project }: { project: string }) {
   }
   return (
     <section class="page reports-page">
-      <nav class="crumbs">
-        <a href={projectHref(project)}>← Runs</a>
-      </nav>
+      <TeamCrumbs project={project} here="Reports" />
       <div class="page-head">
         <h1>Reports · {project}</h1>
         <div class="spacer" />

@@ -11,7 +11,8 @@ import { api, get } from "../lib/api";
 import { runColor } from "../lib/colors";
 import { fmtAgo, fmtDate, fmtDuration } from "../lib/format";
 import { parentOf, runUser } from "../lib/mlflow-tags";
-import { projectHref } from "../lib/links";
+import { TeamCrumbs } from "../components/team-crumbs";
+import { useTitle } from "../lib/title";
 import { setQuery, useLocation } from "../lib/router";
 import { useSession } from "../lib/session";
 import type { MetricInfo, Project, Run } from "../lib/types";
@@ -32,6 +33,7 @@ export function RunPage({ runId }: { runId: string }) {
   const [now, setNow] = useState(Date.now());
   const retention = useRetention(projectId);
   const canWrite = useSession()?.session.scopes.includes("write") ?? false;
+  useTitle(run.data?.name, project.data?.name);
   // A deleted run is not followed live, even if its training never ended.
   const live = run.data?.status === "running" && !run.data.deleted_at;
 
@@ -64,9 +66,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <section class="page run-page">
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={projectHref(project.data ?? r.project_id)}>{project.data?.name ?? "Runs"}</a> / <span>{r.name}</span>
-      </nav>
+      <TeamCrumbs project={project.data ?? r.project_id} here={r.name} />
       {r.deleted_at && (
         <div class="notice warn" role="alert" data-testid="deleted-banner">
           <strong>Deleted</strong> {fmtDate(r.deleted_at)} (restorable through MLflow). It is left out of run lists; restore it with{" "}
