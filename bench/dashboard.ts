@@ -20,13 +20,17 @@ const METRICS = 20;
 const POINTS = 100_000;
 const RUNS = 10_000;
 const SAMPLES = 5;
+const COLD_SAMPLES = 3;
 
 // runs_table_ms: the first 200-row page drawn; runs_table_all_loaded_ms: all runs in the table.
-export type DashboardFigures = { first_chart_ms: number; first_chart_cold_ms: number; runs_table_ms: number; runs_table_all_loaded_ms: number; runs_scroll_worst_frame_ms: number; js_gzip_kb: number };
+// first_chart_cold_ms: p50 of visits each in a new browser context (no HTTP
+// cache, no compiled-code cache) with a new session (the Worker's session
+// cache misses too); first_chart_ms: p50 of warm visits in one context.
+export type DashboardFigures = { first_chart_ms: number; first_chart_cold_ms: number; first_chart_cold_samples_ms: number[]; runs_table_ms: number; runs_table_all_loaded_ms: number; runs_scroll_worst_frame_ms: number; js_gzip_kb: number };
 
 export async function benchDashboard(stack: { url: string; databaseUrl: string }, size = { metrics: METRICS, points: POINTS, runs: RUNS }): Promise<DashboardFigures> {
   const built = await buildDashboard({ quiet: true });
-  const { api, cookie } = await signUpWithSession(stack.url);
+  const { api, cookie, email, password } = await signUpWithSession(stack.url);
   const runId = await bigRun(api, size.metrics, size.points);
   const pool = new Pool({ connectionString: stack.databaseUrl, max: 1 });
   const project = await api.call<{ project: { id: string; name: string } }>("POST", "/api/v1/projects", { name: `dash-runs-${Date.now().toString(36)}` });
@@ -38,6 +42,16 @@ export async function benchDashboard(stack: { url: string; databaseUrl: string }
 
   const browser = await launchChromium();
   try {
+    // Cold: each visit in a new context with a fresh log-in, nothing cached.
+    const cold: number[] = [];
+    for (let i = 0; i < COLD_SAMPLES; i++) {
+      const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await fresh.addCookies([{ name: "sl_session", value: await logIn(stack.url, email, password), url: stack.url, httpOnly: true, secure: true, sameSite: "Lax" }]);
+      const page = await fresh.newPage();
+      await page.goto(`${stack.url}/runs/${runId}`);
+      cold.push(await mark(page, "__slFirstChart"));
+      await fresh.close();
+    }
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await ctx.addCookies([{ name: "sl_session", value: cookie, url: stack.url, httpOnly: true, secure: true, sameSite: "Lax" }]);
     // performance.now() in the page counts from the navigation's start: the
@@ -67,7 +81,9 @@ export async function benchDashboard(stack: { url: string; databaseUrl: string }
       await page.close();
     }
     return {
-      first_chart_cold_ms: round(charts[0]!),
+      first_chart_cold_ms: round(percentile(cold, 50)),
+      first_chart_cold_samples_ms: cold.map((x) => round(x)),
+      // The first visit of the warm context fills its cache; the rest are warm.
       first_chart_ms: round(percentile(charts.slice(1), 50)),
       runs_table_ms: round(percentile(tables, 50)),
       runs_table_all_loaded_ms: round(allLoaded),
@@ -112,16 +128,29 @@ async function scrollWorstFrame(page: Page): Promise<number> {
   });
 }
 
-async function signUpWithSession(url: string): Promise<{ api: Api; cookie: string }> {
+export async function signUpWithSession(url: string): Promise<{ api: Api; cookie: string; email: string; password: string }> {
+  const email = `dash-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
+  const password = "correct horse battery staple";
   const res = await fetch(`${url}/api/v1/signup`, {
     method: "POST",
     headers: { "content-type": "application/json", "cf-connecting-ip": `10.98.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}` },
-    body: JSON.stringify({ email: `dash-${Date.now()}@example.com`, password: "correct horse battery staple", team_name: "Dashboard bench" }),
+    body: JSON.stringify({ email, password, team_name: "Dashboard bench" }),
   });
   const body = (await res.json()) as { api_key?: { key: string }; team?: { id: string } };
   if (res.status !== 201 || !body.api_key) throw new Error(`signup → ${res.status}: ${JSON.stringify(body)}`);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith("sl_session="))!.split(";")[0]!.slice("sl_session=".length);
-  return { api: makeApi(url, body.api_key.key, body.team!.id), cookie };
+  return { api: makeApi(url, body.api_key.key, body.team!.id), cookie, email, password };
+}
+
+// A new session (a log-in), for a visit that finds no session cached in the Worker.
+export async function logIn(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": `10.97.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}` },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login → ${res.status}: ${await res.text()}`);
+  return res.headers.getSetCookie().find((c) => c.startsWith("sl_session="))!.split(";")[0]!.slice("sl_session=".length);
 }
 
 // One run, `metrics` keys × `points` steps, in 10,000-point batches, 4 at a time.
@@ -148,7 +177,7 @@ export function printDashboard(f: DashboardFigures) {
   printTable([
     { name: "dashboard JS, gzipped", value: f.js_gzip_kb, unit: "KB", target: "≤ 250", ok: f.js_gzip_kb <= 250 },
     { name: "first drawn chart, 20 × 100,000 pts (warm, p50)", value: f.first_chart_ms, unit: "ms", target: "≤ 1,000", ok: f.first_chart_ms <= 1000 },
-    { name: "  same, first visit (cold cache)", value: f.first_chart_cold_ms, unit: "ms" },
+    { name: `  same, cold: new context + new session (p50 of ${f.first_chart_cold_samples_ms.length})`, value: f.first_chart_cold_ms, unit: "ms", target: "≤ 1,000", ok: f.first_chart_cold_ms <= 1000 },
     { name: "runs table of 10,000 runs: first 200-row page drawn (p50)", value: f.runs_table_ms, unit: "ms" },
     { name: "runs table: all 10,000 runs loaded into the table", value: f.runs_table_all_loaded_ms, unit: "ms", target: "≤ 1,000", ok: f.runs_table_all_loaded_ms <= 1000 },
     { name: "  worst frame scrolling all 10,000 rows", value: f.runs_scroll_worst_frame_ms, unit: "ms" },

@@ -121,7 +121,7 @@ test("workspace: sections, synced crosshair, section zoom, collapse, saved setti
   expect(labels.some((l) => /^[1-9](\.\d+)?e-\d$/.test(l)), labels.join(" ")).toBe(true);
   for (const key of ["val/tiny", "train/b", "system/gpu_util"]) {
     const fit = await page.locator(chartOf(key)).evaluate((el) => {
-      const labels = JSON.parse(el.getAttribute("data-y-labels")!) as string[];
+      const labels = (JSON.parse(el.getAttribute("data-y-labels")!) as (string | null)[]).filter((l): l is string => l !== null);
       const ctx = document.createElement("canvas").getContext("2d")!;
       ctx.font = "11px system-ui, sans-serif";
       // The axis holds the tick (10 px), the gap (5 px) and the widest label.
@@ -159,6 +159,12 @@ test("workspace: sections, synced crosshair, section zoom, collapse, saved setti
   const stored = await api("GET", `/api/v1/projects/${project}/workspace`, { creds: team.creds });
   expect(stored.body.workspace.settings).toMatchObject({ collapsed: ["val"], log_y: true });
   expect([...stored.body.workspace.settings.runs].sort()).toEqual([ids[0], ids[1]].sort());
+  // Log scale: minor ticks stay unlabelled (not "null"), labels still fit.
+  for (const key of ["train/a", "system/gpu_util"]) {
+    const shown = (JSON.parse((await page.locator(chartOf(key)).getAttribute("data-y-labels"))!) as (string | null)[]).filter((l) => l !== null);
+    expect(shown.length, key).toBeGreaterThan(1);
+    for (const l of shown) expect(l, key).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
+  }
   await shot(page, "charts-ws-04-after-reload");
 
   // Phone width: one column, nothing wider than the screen.

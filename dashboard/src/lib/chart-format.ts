@@ -16,9 +16,11 @@ export function tickLabel(v: number, step = 0): string {
   return String(Number(v.toPrecision(6)));
 }
 
-export const tickLabels = (_u: uPlot, ticks: number[]) => {
-  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 0;
-  return ticks.map((t) => tickLabel(t, step));
+// A log axis hands over its minor ticks as null (unlabelled): they stay null.
+export const tickLabels = (_u: uPlot, ticks: (number | null)[]) => {
+  const shown = ticks.filter((t): t is number => t !== null && t !== undefined);
+  const step = shown.length > 1 ? Math.abs(shown[1]! - shown[0]!) : 0;
+  return ticks.map((t) => (t === null || t === undefined ? (null as unknown as string) : tickLabel(t, step)));
 };
 
 // uPlot's axis size hook: as wide as its longest label plus tick and gap, so
@@ -28,7 +30,7 @@ export function axisSize(u: uPlot, values: string[] | null, axisIdx: number, cyc
   // uPlot re-asks after the first layout; settle rather than oscillate.
   if (cycle > 1) return (axis as unknown as { _size: number })._size;
   let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 4;
-  const longest = (values ?? []).reduce((l, v) => (String(v).length > l.length ? String(v) : l), "");
+  const longest = (values ?? []).reduce((l, v) => (v !== null && v !== undefined && String(v).length > l.length ? String(v) : l), "");
   if (longest) {
     u.ctx.font = (axis.font as unknown as [string])?.[0] ?? "11px system-ui, sans-serif";
     size += u.ctx.measureText(longest).width / devicePixelRatio;
