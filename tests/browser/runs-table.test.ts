@@ -199,6 +199,24 @@ test("runs management: tag, archive, delete with undo, move, export; a viewer se
   await page.click("button:text-is('Plots')");
   await page.locator("[data-testid=runs-plots-panel]").waitFor();
   expect(await page.locator("button:text-is('Plots')").getAttribute("aria-pressed")).toBe("true");
+  // Brush the top half of the first axis: the table shows only the runs inside, with a chip to clear.
+  const hit = page.locator("[data-testid=runs-plots-panel] .pc-hit").first();
+  await hit.waitFor();
+  const axis = (await hit.boundingBox())!;
+  await page.mouse.move(axis.x + axis.width / 2, axis.y + 2);
+  await page.mouse.down();
+  await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height * 0.3, { steps: 4 });
+  await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height * 0.55, { steps: 4 });
+  await page.mouse.up();
+  const chip = page.locator("[data-testid=brushed]");
+  await chip.waitFor();
+  const brushedN = Number(/^(\d+) runs? brushed/.exec((await chip.textContent())!)![1]);
+  expect(brushedN).toBeGreaterThan(0);
+  expect(brushedN).toBeLessThan(3);
+  expect(await rowCount(page)).toBe(brushedN);
+  await shot(page, "runs-plots-brushed");
+  await chip.locator("button:text-is('clear')").click();
+  await expect.poll(() => rowCount(page), SLOW).toBe(3);
   await page.click("button:text-is('Plots')");
 
   // Bulk tag two runs.
