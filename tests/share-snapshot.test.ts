@@ -222,4 +222,51 @@ describe("a frozen link", () => {
     // Live sharing of the same report is fine.
     expect((await api("POST", `/api/v1/reports/${rpt}/share-links`, { creds: t.creds, json: {} })).status).toBe(201);
   }, 120_000);
+
+  test("10 runs × 100,000 points: shared frozen, every bucket exact, in parts the Worker reads one by one", async () => {
+    const t = await makeTeam("Wide", { plan: "enterprise" });
+    const p = (await makeProject(t)).id;
+    const runs: string[] = [];
+    for (let i = 0; i < 10; i++) runs.push((await api("POST", `/api/v1/projects/${p}/runs`, { creds: t.creds, json: {} })).body.run.id);
+    await Promise.all(
+      runs.map(async (run, r) => {
+        for (let b = 0; b < 10; b++) {
+          const steps = Array.from({ length: 10_000 }, (_, i) => b * 10_000 + i);
+          await ingestOk(t, run, b, { loss: { steps, values: steps.map((st) => Math.cos(st / 997 + r) + (st === 77_777 ? 1e9 : 0)) } });
+        }
+      }),
+    );
+    for (const run of runs) expect((await api("POST", `/api/v1/runs/${run}/finish`, { creds: t.creds, json: { status: "finished" } })).status).toBe(200);
+    const rpt = await sqlReport(t.id, t.userId, p, [{ type: "chart", id: "c", runs, keys: ["loss"] }]);
+    const mk = async (frozen: boolean) => {
+      const res = await api("POST", `/api/v1/reports/${rpt}/share-links`, { creds: t.creds, json: { frozen } });
+      expect(res.status, res.text).toBe(201);
+      return res.body as { link: { snapshot_bytes: number | null }; token: string };
+    };
+    const started = Date.now();
+    const frozen = await mk(true);
+    console.log(`frozen link over 10 × 100k points: created in ${Date.now() - started} ms, ${frozen.link.snapshot_bytes} bytes`);
+    const live = await mk(false);
+    // Two parts a run (65,536 points each at most).
+    expect((await keysUnder(`t/${t.id}/snapshots/`)).length).toBe(1 + 10 * 2);
+    const qs = runs.map((r) => `run=${r}`).join("&");
+    for (const q of ["buckets=1000", "buckets=333&start=70000&end=80000", "buckets=7&start=77777&end=77777", "buckets=500&x=time"]) {
+      const [l, f] = await Promise.all([live, frozen].map((k) => api("GET", `/api/v1/metrics/buckets?${qs}&key=loss&${q}`, { creds: { token: k.token } })));
+      expect(l!.status, l!.text).toBe(200);
+      expect(f!.body, q).toEqual(l!.body);
+      expect(f!.body.series).toHaveLength(10);
+    }
+    for (const [name, k] of [["live", live], ["frozen", frozen]] as const) {
+      const t0 = Date.now();
+      for (let i = 0; i < 5; i++) expect((await api("GET", `/api/v1/metrics/buckets?${qs}&key=loss&buckets=1000`, { creds: { token: k.token } })).status).toBe(200);
+      console.log(`${name} link, buckets over 10 × 100k points (warm): ${((Date.now() - t0) / 5).toFixed(0)} ms a request`);
+    }
+  }, 400_000);
+
+  test("bad input to the share-link routes → 400 in the envelope", async () => {
+    expectError(await api("DELETE", `/api/v1/share-links/${"x".repeat(65)}`, { creds: team.creds }), 400, "invalid_argument");
+    expectError(await api("POST", `/api/v1/reports/${reportId}/share-links`, { creds: team.creds, json: { frozen: 1 } }), 400, "invalid_argument");
+    expectError(await api("POST", `/api/v1/reports/${reportId}/share-links`, { creds: team.creds, json: { expires_in_days: 1.5 } }), 400, "invalid_argument");
+    expectError(await api("POST", `/api/v1/reports/${"r".repeat(65)}/share-links`, { creds: team.creds, json: {} }), 400, "invalid_argument");
+  });
 });
