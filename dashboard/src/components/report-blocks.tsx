@@ -126,7 +126,7 @@ function RunsTableView({ block }: { block: RunsTableBlock }) {
             <th>Run</th>
             <th>Status</th>
             {block.columns.map((c) => (
-              <th class={c.startsWith("config.") ? "" : "num"} title={c}>
+              <th class="num" title={c}>
                 {c.replace(/^(config|summary)\./, "")}
                 <span class="col-kind">{c.startsWith("config.") ? "config" : "metric"}</span>
               </th>

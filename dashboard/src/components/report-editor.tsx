@@ -38,9 +38,14 @@ export function ReportEditor({ report, onSaved, onDone }: { report: Report; onSa
   const dragFrom = useRef<number | null>(null);
   const [drop, setDrop] = useState<number | null>(null);
   const endDrag = () => ((dragFrom.current = null), setDrop(null));
-  const onDrop = (e: DragEvent) => {
+  // Where a pointer at clientY over block i would drop: before or after it.
+  const dropAt = (e: DragEvent, i: number) => {
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    return e.clientY < r.top + r.height / 2 ? i : i + 1;
+  };
+  const onDrop = (e: DragEvent, i: number) => {
     e.preventDefault();
-    if (dragFrom.current !== null && drop !== null) setBlocks(moveBlock(blocks, dragFrom.current, drop));
+    if (dragFrom.current !== null) setBlocks(moveBlock(blocks, dragFrom.current, dropAt(e, i)));
     endDrag();
   };
   // Keyboard reorder keeps focus on the button that was pressed.
@@ -118,10 +123,10 @@ export function ReportEditor({ report, onSaved, onDone }: { report: Report; onSa
             onDragOver={(e) => {
               if (dragFrom.current === null) return;
               e.preventDefault();
-              const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-              setDrop(e.clientY < r.top + r.height / 2 ? i : i + 1);
+              e.dataTransfer!.dropEffect = "move";
+              setDrop(dropAt(e, i));
             }}
-            onDrop={onDrop}
+            onDrop={(e) => onDrop(e, i)}
           >
             <div class="block-tools">
               <span
