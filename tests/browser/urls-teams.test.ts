@@ -106,6 +106,9 @@ test("team URLs switch team, old links redirect, switching and creating teams re
   await page.goto(`${url}/runs/${runA.body.run.id}`);
   await page.locator("h1", { hasText: "alpha-run" }).waitFor();
   await expect.poll(() => path(page), SLOW).toBe(`/${a.id}/${projA.name}/runs/${runA.body.run.id}`);
+  // A link made before the project was known ("-") gets the project's name.
+  await page.goto(`${url}/${a.id}/-/runs/${runA.body.run.id}`);
+  await expect.poll(() => path(page), SLOW).toBe(`/${a.id}/${projA.name}/runs/${runA.body.run.id}`);
   await page.goto(`${url}/projects/${projA.id}/reports`);
   await expect.poll(() => path(page), SLOW).toBe(`/${a.id}/${projA.name}/reports`);
   await page.locator("[data-testid=crumbs] >> text=Reports").waitFor();
@@ -135,9 +138,12 @@ test("team URLs switch team, old links redirect, switching and creating teams re
 
   // Defect 3: a new team through a dialog (no prompt()): Escape closes it,
   // an empty name is refused with a message, Create switches to the team.
+  // The team's own URL (the first crumb) opens its projects, switching to it.
   page.on("dialog", (d) => errors.push(`browser dialog: ${d.message()}`));
-  await page.goto(`${url}/projects`);
-  await page.locator(`a:has-text('${projA.name}')`).waitFor();
+  await page.goto(`${url}/${b.id}`);
+  await page.locator(`a:has-text('${projB}')`).waitFor();
+  await expect.poll(() => teamSelect(page).inputValue(), SLOW).toBe(b.id);
+  expect(await page.locator(`a:has-text('${projA.name}')`).count()).toBe(0);
   await teamSelect(page).selectOption("__new");
   const dialog = page.locator("dialog[data-testid=team-dialog]");
   await dialog.waitFor();
@@ -145,7 +151,7 @@ test("team URLs switch team, old links redirect, switching and creating teams re
   expect(await page.locator("#new-team-name").evaluate((el) => el === document.activeElement)).toBe(true);
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
-  expect(await teamSelect(page).inputValue()).toBe(a.id);
+  expect(await teamSelect(page).inputValue()).toBe(b.id);
   await teamSelect(page).selectOption("__new");
   await dialog.waitFor();
   await dialog.locator("button:has-text('Create')").click();
@@ -160,7 +166,7 @@ test("team URLs switch team, old links redirect, switching and creating teams re
   const delta = teams.find((t) => t.name === "Delta lab");
   expect(delta).toBeTruthy();
   await expect.poll(() => teamSelect(page).inputValue(), SLOW).toBe(delta!.id);
-  expect(await page.locator(`a:has-text('${projA.name}')`).count()).toBe(0);
+  expect(await page.locator(`a:has-text('${projB}')`).count()).toBe(0);
   expect(await page.locator("[data-testid=projects-team]").innerText()).toBe("Delta lab");
   await shots(page, "03-new-team-projects");
 
