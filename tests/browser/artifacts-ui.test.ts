@@ -16,6 +16,7 @@ import { artifactsHref } from "../../dashboard/src/lib/links.ts";
 import { main as cli } from "../../sdk/cli/index.ts";
 import { randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
+import { auditPage } from "./helpers/a11y";
 import { launch, shot, watchErrors } from "./helpers/browser";
 import { startRun } from "./helpers/runs";
 
@@ -54,11 +55,21 @@ function png(): Buffer {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
+// Every control named, nothing past the right edge, text readable (WCAG AA).
+async function audit(page: Page, name: string, width: number) {
+  const a = await auditPage(page, { width, checkContrast: true });
+  expect(a.unnamed, `${name}: unnamed controls`).toEqual([]);
+  expect(a.overflow, `${name}: overflow at ${width}`).toEqual([]);
+  expect(a.lowContrast, `${name}: low contrast`).toEqual([]);
+}
+
 async function shots(page: Page, name: string) {
+  await audit(page, name, WIDE.width);
   await shot(page, `artifacts-${name}-1440`);
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
   await shot(page, `artifacts-${name}-390`);
+  await audit(page, name, PHONE.width);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${name} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
   await page.setViewportSize(WIDE);
@@ -79,6 +90,7 @@ test("artifacts logged by the SDK and the CLI show on the Artifacts page and the
   const trainer = await startRun(url, team.key, project, "trainer", { lr: 0.01 });
   const logged = await trainer.logArtifact(model, { name: "resnet", type: "model", aliases: ["best"] });
   expect(logged.version.version).toBe(1);
+  trainer.logConsole("epoch 1 saved resnet:v1\n");
   await trainer.finish();
 
   // The CLI uploads a dataset; another run uses it.
@@ -147,6 +159,17 @@ test("artifacts logged by the SDK and the CLI show on the Artifacts page and the
   await expect.poll(() => out.locator("[data-testid=text-preview]").textContent(), SLOW).toContain("val/acc 0.93");
   expect(await page.locator("[data-testid=run-inputs]").count()).toBe(0);
   await shots(page, "02-files-tab");
+
+  // The run's console output: a labelled log box that Tab reaches.
+  await page.locator("[role=tab]", { hasText: "Logs" }).click();
+  const logBox = page.locator("[role=log][aria-label='Console output']");
+  await logBox.locator(".log-line", { hasText: "epoch 1 saved" }).waitFor();
+  expect(await logBox.getAttribute("tabindex")).toBe("0");
+  await page.locator("input[aria-label='Search output']").focus();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("log");
+  await audit(page, "logs", WIDE.width);
 
   // The consumer's Files tab lists what it used.
   await page.goto(`${url}${artifactsHref(project)}`);

@@ -7,6 +7,14 @@ import { VirtualList } from "./virtual-list";
 
 const PAGE = 5000;
 
+// The scrolling box is reachable by Tab and scrolls with the arrow and page
+// keys; screen readers hear it as a log.
+function labelLog(el: HTMLDivElement) {
+  el.tabIndex = 0;
+  el.setAttribute("role", "log");
+  el.setAttribute("aria-label", "Console output");
+}
+
 // The console log, all pages, then new lines while the run is live; follows
 // the tail unless the user scrolled up.
 export function LogViewer({ runId, live }: { runId: string; live: boolean }) {
@@ -60,8 +68,8 @@ export function LogViewer({ runId, live }: { runId: string; live: boolean }) {
         <span class="muted small">
           {shown.length.toLocaleString()} of {lines.length.toLocaleString()} lines
         </span>
-        <label class="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> Follow
+        <label class="check" title="Keep the newest line in view">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> Follow new output
         </label>
       </div>
       <VirtualList
@@ -70,6 +78,7 @@ export function LogViewer({ runId, live }: { runId: string; live: boolean }) {
         count={shown.length}
         rowHeight={18}
         follow={follow}
+        onScrollEl={labelLog}
         render={(i) => {
           const l = shown[i]!;
           return (
