@@ -85,3 +85,29 @@ test("bad input through a link → 400 in the envelope", async () => {
   expectError(await asLink(art(project, "model", "v".repeat(65))), 400, "invalid_argument");
   expectError(await asLink(art(project, "Bad Name!", "v1")), 400, "invalid_argument");
 });
+
+test("a frozen link keeps the version its block's alias named when shared; a live link follows the alias", async () => {
+  await putVersion(team, project, "moving", { "m.txt": Buffer.from("first") });
+  const alias = (v: string) => api("PUT", `/api/v1/projects/${project}/artifacts/moving/aliases/prod`, { creds: team.creds, json: { version: v } });
+  expect((await alias("v1")).status).toBe(200);
+  const report = await sqlReport(team.id, team.userId, project, [{ type: "artifact", id: "m", artifact: "moving:prod" }]);
+  const mk = async (frozen: boolean) => {
+    const res = await api("POST", `/api/v1/reports/${report}/share-links`, { creds: team.creds, json: { frozen } });
+    expect(res.status, res.text).toBe(201);
+    return res.body.token as string;
+  };
+  const [live, frozen] = [await mk(false), await mk(true)];
+  await putVersion(team, project, "moving", { "m.txt": Buffer.from("second") });
+  expect((await alias("v2")).status).toBe(200);
+  const as = (token: string, ref: string) => api("GET", art(project, "moving", ref), { creds: { token } });
+  const f = await as(frozen, "prod");
+  expect(f.status, f.text).toBe(200);
+  expect(f.body.version.version).toBe(1);
+  expect(await (await fetch(f.body.files[0].url)).text()).toBe("first");
+  expect((await as(frozen, "v1")).status).toBe(200);
+  expectError(await as(frozen, "v2"), 404, "not_found");
+  const l = await as(live, "prod");
+  expect(l.status, l.text).toBe(200);
+  expect(l.body.version.version).toBe(2);
+  expectError(await as(live, "v1"), 404, "not_found");
+});

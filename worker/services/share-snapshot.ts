@@ -10,6 +10,7 @@ import { int, rows, type Q } from "./metrics/sql";
 import type { JsonValue } from "./metrics/summary";
 import { mapLimit } from "./artifacts/objects";
 import { getRunInTeam } from "./run-lookup";
+import { resolveBlocks, type FrozenArtifact } from "./share-artifacts";
 import { exists, partKey, putBytes, sha256Hex, snapshotKey } from "./share-snapshot-store";
 
 // A frozen link's data, taken once when the link is made: exactly what the
@@ -41,6 +42,8 @@ export type Manifest = {
   runs: Record<string, ReturnType<typeof runJson>>;
   metrics: Record<string, MetricInfo[]>;
   series: Record<string, Record<string, SnapshotSeries>>;
+  // The artifact versions the blocks named when shared (absent in early snapshots).
+  artifacts?: FrozenArtifact[];
 };
 
 const SNAPSHOT_TX = { isolationLevel: "repeatable read", accessMode: "read only" } as const;
@@ -84,6 +87,7 @@ export async function takeSnapshot(db: Db, store: Store, teamId: string, scope: 
         return [{ key: s.key, count: sum.count, min_step: minStep, max_step: sum.step, last: sum.last as JsonValue, min: sum.min as JsonValue | null, max: sum.max as JsonValue | null }];
       });
     }
+    manifest.artifacts = await resolveBlocks(tx as unknown as Db, teamId, scope.artifacts);
     const ranges = await seriesRanges(tx, teamId, wanted.map((w) => w.id));
     let estimate = 0;
     for (const r of ranges.values()) estimate += r.count;

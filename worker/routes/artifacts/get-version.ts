@@ -5,7 +5,7 @@ import { guardShare } from "../../middleware/auth";
 import { mapLimit } from "../../services/artifacts/objects";
 import { objectKey, presignGet, requireStore } from "../../lib/presign";
 import { versionLineage } from "../../services/artifacts/lineage";
-import { shareArtifactAccess, shareLineage } from "../../services/share-artifacts";
+import { frozenArtifactVersion, shareArtifactAccess, shareLineage } from "../../services/share-artifacts";
 import { aliasesByVersion, getArtifactInTeam, resolveVersion, versionFiles } from "../../services/artifacts/versions";
 import { artifactJson, artifactSchema, fileSchema, runRefSchema, versionJson, versionParams, versionSchema } from "./schema";
 
@@ -36,7 +36,8 @@ export const getVersionRoute = newRouter().openapi(route, async (c) => {
   const [db, teamId] = [c.get("db"), c.get("principal").teamId];
   const store = requireStore(c.get("storage"));
   const artifact = await getArtifactInTeam(db, teamId, project, name);
-  const version = await resolveVersion(db, teamId, artifact, ref);
+  // A frozen share link's block ref names the version it named when shared.
+  const version = (await frozenArtifactVersion(c, artifact, ref)) ?? (await resolveVersion(db, teamId, artifact, ref));
   const shared = await shareArtifactAccess(c, artifact, version);
   const aliases = await aliasesByVersion(db, teamId, artifact.id);
   const files = (await versionFiles(db, teamId, version.id)).filter((f) => !shared?.paths || shared.paths.has(f.path));
