@@ -80,7 +80,11 @@ async function refreshRunning(project: string, q: RunQuery, archived: Archived, 
   const page: { runs: Run[] } = await get(listPath(project, { ...q, status: ["running"] }, archived, { limit: RUNS_PAGE, order_by: "-created_at" }), signal);
   const fresh = new Map(page.runs.map((r) => [r.id, r]));
   const loadedIds = new Set(loaded.map((r) => r.id));
-  const ended = loaded.filter((r) => r.status === "running" && !fresh.has(r.id)).slice(0, 20);
+  // A full page holds only the newest running runs: a loaded run older than
+  // its last one may still be running, so only newer ones count as ended.
+  const full = page.runs.length >= RUNS_PAGE;
+  const oldest = full ? page.runs[page.runs.length - 1]!.created_at : "";
+  const ended = loaded.filter((r) => r.status === "running" && !fresh.has(r.id) && (!full || r.created_at > oldest)).slice(0, 20);
   for (const r of await Promise.all(ended.map((r) => get<{ run: Run }>(`/runs/${encodeURIComponent(r.id)}`, signal).then((x) => x.run, () => null)))) {
     if (r) fresh.set(r.id, r);
   }
