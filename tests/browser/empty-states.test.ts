@@ -86,7 +86,7 @@ test("empty projects and runs pages show working Python, Node and MLflow snippet
 
   // The Python snippet, as shown: pip install ./python (into a folder of our
   // own, offline), the exported variables with a real key, then the code.
-  const env = { ...exportsOf(py.shell), SIGHTLINE_API_KEY: team.key, SIGHTLINE_DIR: join(dir, "journal") };
+  const env: Record<string, string> = { ...exportsOf(py.shell), SIGHTLINE_API_KEY: team.key, SIGHTLINE_DIR: join(dir, "journal") };
   expect(env.SIGHTLINE_BASE_URL).toBe(url);
   expect(py.code).toContain(`project=${JSON.stringify(project)}`);
   const target = join(dir, "site");
@@ -102,7 +102,7 @@ test("empty projects and runs pages show working Python, Node and MLflow snippet
   await mkdir(nodeDir, { recursive: true });
   try {
     await writeFile(join(nodeDir, "train.mjs"), node.code);
-    const nodeEnv = { ...exportsOf(node.shell), SIGHTLINE_API_KEY: team.key };
+    const nodeEnv: Record<string, string> = { ...exportsOf(node.shell), SIGHTLINE_API_KEY: team.key };
     expect(nodeEnv.SIGHTLINE_BASE_URL).toBe(url);
     const nodeRan = await exec(process.execPath, [join(nodeDir, "train.mjs")], nodeEnv, 120_000);
     expect(nodeRan.code, nodeRan.out).toBe(0);
