@@ -15,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
+import { auditPage } from "./helpers/a11y";
 import { dragZoom, launch, shot, watchBuckets, watchErrors } from "./helpers/browser";
 import { startRun } from "./helpers/runs";
 
@@ -50,6 +51,13 @@ function png(): Buffer {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
 }
 
+// Named controls, nothing past the right edge, AA contrast (helpers/a11y.ts).
+async function audit(page: Page, width: number, at: string, problems: string[]) {
+  const a = await auditPage(page, { width, checkContrast: true });
+  problems.push(...[...a.unnamed, ...a.overflow, ...a.lowContrast].map((p) => `${at}: ${p}`));
+  if (a.pageWidth > width) problems.push(`${at}: page is ${a.pageWidth} px wide`);
+}
+
 const order = (page: Page, sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.type ?? [...e.classList].find((c) => c.startsWith("block-"))!.slice(6)));
 
 test("build a report with every block type, insert between, reorder by keyboard and drag, read it at its saved zoom, add a panel to other reports", async () => {
@@ -76,6 +84,7 @@ test("build a report with every block type, insert between, reorder by keyboard 
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { cookie: team.cookie, "cf-connecting-ip": randomIp() } });
   const page = await ctx.newPage();
   const errors = watchErrors(page);
+  const problems: string[] = [];
   const buckets = watchBuckets(page);
   await page.goto(`${url}/projects/${project}/reports`);
   await page.click("button:has-text('New report')");
@@ -161,9 +170,18 @@ test("build a report with every block type, insert between, reorder by keyboard 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.evaluate(() => scrollTo(0, 0));
   await shot(page, "report-editor-01-1440");
+  await audit(page, 1440, "editor @1440", problems);
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "report-editor-02-390");
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await audit(page, 390, "editor @390", problems);
+  // A block's settings reopen with what it holds.
+  await page.click("[data-testid=edit-block][data-type=chart] button:has-text('Edit')");
+  await expect.poll(() => page.locator("[data-testid=block-form] [data-testid=run-picker] input:checked").count(), SLOW).toBe(2);
+  expect(await page.inputValue("[data-testid=block-form] input[aria-label='Range from']")).toBe("100");
+  await page.locator("[data-testid=block-form]").scrollIntoViewIfNeeded();
+  await shot(page, "report-editor-02b-chart-form-390");
+  await audit(page, 390, "chart form @390", problems);
+  await page.click("[data-testid=block-form] button:has-text('Cancel')");
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // Save; the order is what the server keeps, and what a reload shows.
@@ -194,6 +212,7 @@ test("build a report with every block type, insert between, reorder by keyboard 
   expect(await page.locator("[data-testid=report] .math sup").textContent()).toBe("2");
   expect(await page.locator("[data-testid=report] .drag-handle, [data-testid=report] [data-testid=inserter]").count()).toBe(0);
   await shot(page, "report-editor-03-reader-1440");
+  await audit(page, 1440, "reader @1440", problems);
   await page.locator("[data-testid=report-compare]").evaluate((e) => e.scrollIntoView());
   await shot(page, "report-editor-04-reader-compare-1440");
   await page.evaluate(() => scrollTo(0, 0));
@@ -263,7 +282,8 @@ test("build a report with every block type, insert between, reorder by keyboard 
   await shot(page, "report-editor-06-reader-390");
   await page.locator("[data-testid=report-compare]").scrollIntoViewIfNeeded();
   await shot(page, "report-editor-07-reader-compare-390");
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await audit(page, 390, "reader @390", problems);
+  expect(problems).toEqual([]);
   expect(errors).toEqual([]);
   await ctx.close();
 }, 180_000);

@@ -18,7 +18,9 @@ afterAll(async () => {
 });
 
 const SLOW = { timeout: 15_000, interval: 100 };
-const HOSTILE = "## Findings\n\nAdam *wins*. <script>window.__xss=1</script> <img src=x onerror=\"window.__xss=2\">\n\n- see [x](javascript:alert(1))\n- and [docs](https://example.com/docs)";
+const HOSTILE =
+  "## Findings\n\nAdam *wins*. <script>window.__xss=1</script> <img src=x onerror=\"window.__xss=2\">\n\n- see [x](javascript:alert(1))\n- and [docs](https://example.com/docs)\n\n" +
+  "Math is text too: $\\text{<img src=x onerror=\"window.__xss=3\">}^2$\n\n$$\\frac{<script>window.__xss=4</script>}{\\sqrt{2}}$$";
 
 test("write a report, share it, read it without a session, zoom, revoke", async () => {
   const url = stack().url;
@@ -61,6 +63,8 @@ test("write a report, share it, read it without a session, zoom, revoke", async 
     expect(await p.locator("a[href^='javascript' i]").count()).toBe(0);
     expect(await p.locator(".md script, .md img").count()).toBe(0);
     expect(await p.locator(".md a[href='https://example.com/docs']").count()).toBe(1);
+    expect(await p.locator(".md .math sup").first().textContent()).toBe("2");
+    expect(await p.locator(".md .math.display .frac").first().textContent()).toContain("<script>");
   };
   await inert(page);
 
