@@ -12,6 +12,7 @@ import { projectHref } from "../../dashboard/src/lib/links.ts";
 import { exec, PYTHON, ROOT } from "../../local/python-exec.ts";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
+import { auditPage } from "./helpers/a11y";
 import { launch, shot, watchErrors } from "./helpers/browser";
 
 let browser: Browser;
@@ -31,11 +32,13 @@ const PHONE = { width: 390, height: 844 };
 
 async function shots(page: Page, name: string) {
   await shot(page, `empty-${name}-1440`);
+  expect(await auditPage(page, { width: WIDE.width, checkContrast: true }), name).toMatchObject({ unnamed: [], overflow: [], lowContrast: [] });
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
   await shot(page, `empty-${name}-390`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${name} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
+  expect(await auditPage(page, { width: PHONE.width, checkContrast: false }), name).toMatchObject({ unnamed: [], overflow: [] });
   await page.setViewportSize(WIDE);
 }
 

@@ -9,6 +9,7 @@ import { reportsHref, runHref } from "../../dashboard/src/lib/links.ts";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam, type Team } from "../helpers/harness";
 import { cookieIn, joinTeam } from "../helpers/membership";
+import { auditPage } from "./helpers/a11y";
 import { launch, shot, watchErrors } from "./helpers/browser";
 
 let browser: Browser;
@@ -74,10 +75,12 @@ test("a viewer sees no edit, tag, pin, create or revoke controls; a member and a
   expect(await v.locator("button:has-text('Revoke')").count()).toBe(0);
   expect(await v.locator("[data-testid=keys-readonly]").textContent()).toContain("viewer");
   await shot(v, "roles-02-keys-viewer-1440");
+  expect(await auditPage(v, { width: WIDE.width, checkContrast: true })).toMatchObject({ unnamed: [], overflow: [], lowContrast: [] });
   await v.setViewportSize(PHONE);
   await v.waitForTimeout(200);
   await shot(v, "roles-02-keys-viewer-390");
   expect(await v.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  expect(await auditPage(v, { width: PHONE.width, checkContrast: false })).toMatchObject({ unnamed: [], overflow: [] });
   await v.setViewportSize(WIDE);
 
   await v.goto(`${url}/projects`);
