@@ -8,7 +8,7 @@ import { PlotTooltip, useWidth } from "./plot-parts";
 import "../styles/plots.css";
 
 const H = 300;
-const TOP = 48;
+const TOP = 56;
 const BOTTOM = 16;
 const SIDE = 58;
 const GAP_MIN = 96; // below this the box scrolls sideways instead of squeezing labels
@@ -148,7 +148,7 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
             <g
               transform={`translate(${ax(i)},0)`}
               class="pc-axis-g"
-              tabIndex={0}
+              tabindex={0}
               role="slider"
               aria-label={`${f.label} axis${log ? " (log)" : ""}: arrow keys brush, Shift+arrows resize, Escape clears`}
               aria-valuemin={0}
@@ -162,7 +162,7 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
               <text y={stagger && i % 2 ? TOP - 24 : TOP - 10} text-anchor="middle" class="pc-label">
                 <title>{`${f.id}${log ? " (log scale)" : ""}`}</title>
                 {short}
-                {log ? " ㏒" : ""}
+                {log ? " (log)" : ""}
               </text>
               {ticks(f, log).map((t) => (
                 <text x={-5} y={py(t.t) + 3} text-anchor="end" class="pc-tick">

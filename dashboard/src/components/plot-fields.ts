@@ -27,12 +27,17 @@ export type Range = [number, number];
 const RATE = /(^|[._/-])(lr|learning[._-]?rate|eps|epsilon|weight[._-]?decay|wd|alpha|beta|lambda|l2|reg|temperature)$/i;
 const catSort = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
+// A summary value set by hand (summary_overrides) wins over the metric's last value.
 function summaryValue(r: Run, key: string): unknown {
+  if (r.summary_overrides && Object.hasOwn(r.summary_overrides, key)) return r.summary_overrides[key] ?? undefined;
   const s = r.summary?.[key];
   if (!s) return undefined;
   const v = num(s.last);
   return Number.isFinite(v) ? v : undefined;
 }
+
+// A key only set by hand is its own value, not a metric's "last".
+const overrideOnly = (runs: Run[], key: string) => runs.some((r) => r.summary_overrides && Object.hasOwn(r.summary_overrides, key) && !r.summary?.[key]);
 
 export function buildFields(runs: Run[]): Field[] {
   const ckeys = new Set<string>();
@@ -40,6 +45,7 @@ export function buildFields(runs: Run[]): Field[] {
   for (const r of runs) {
     configKeys(r.config, "", ckeys);
     for (const k of Object.keys(r.summary ?? {})) skeys.add(k);
+    for (const k of Object.keys(r.summary_overrides ?? {})) skeys.add(k);
   }
   const make = (source: Field["source"], key: string): Field => {
     const value = source === "config" ? (r: Run) => configAt(r.config, key) : (r: Run) => summaryValue(r, key);
@@ -55,7 +61,7 @@ export function buildFields(runs: Run[]): Field[] {
       id: `${source}.${key}`,
       key,
       source,
-      label: source === "config" ? key : `${key} (last)`,
+      label: source === "config" || overrideOnly(runs, key) ? key : `${key} (last)`,
       kind: isNum ? "num" : "cat",
       lo,
       hi,
@@ -126,7 +132,16 @@ export function ticks(f: Field, log: boolean): { t: number; label: string }[] {
     if (out.length < 2) return [f.lo, f.hi].map((v) => ({ t: position(f, v, true), label: fmtNum(v) }));
     return out;
   }
-  return [0, 0.25, 0.5, 0.75, 1].map((t) => ({ t, label: fmtNum(valueAt(f, t, false)) }));
+  // Round steps (1, 2 or 5 × 10^k), about five of them.
+  const raw = (f.hi - f.lo) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: { t: number; label: string }[] = [];
+  for (let k = Math.ceil(f.lo / step - 1e-9); k * step <= f.hi + step * 1e-9 && out.length < 12; k++) {
+    const v = Number((k * step).toPrecision(12));
+    out.push({ t: position(f, v, false), label: fmtNum(v) });
+  }
+  return out;
 }
 
 // positions[field][run] for the fields in view; NaN where a run has no value.

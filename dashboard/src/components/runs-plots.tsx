@@ -45,7 +45,7 @@ export function RunsPlots({ runs, onFilter }: RunsPlotsProps) {
   const axes = axisIds.map((id) => byId.get(id)!);
   const logs = useMemo(() => (saved.logs ? new Set(saved.logs) : defaultLog(fields)), [saved.logs, fields]);
   const numeric = fields.filter((f) => f.kind === "num");
-  const xId = saved.x && byId.has(saved.x) ? saved.x : (axes.find((f) => f.source === "config" && f.kind === "num") ?? axes[0] ?? fields[0])?.id;
+  const xId = saved.x && byId.has(saved.x) ? saved.x : (axes.find((f) => f.lrLike) ?? axes.find((f) => f.source === "config" && f.kind === "num") ?? axes[0] ?? fields[0])?.id;
   const yId = saved.y && byId.has(saved.y) ? saved.y : (axes.find((f) => f.source === "summary") ?? numeric.find((f) => f.id !== xId) ?? fields[1])?.id;
   const sx = xId ? byId.get(xId) : undefined;
   const sy = yId ? byId.get(yId) : undefined;

@@ -1,7 +1,6 @@
 import type { JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { ChartGrid } from "../components/chart-grid";
-import { AddToReport } from "../components/add-to-report";
 import { RunsPlots } from "../components/runs-plots";
 import { Empty, ErrorBox, Loading, StatusBadge } from "../components/states";
 import { get } from "../lib/api";
@@ -100,11 +99,7 @@ function CompareView({ project, runs, keys, back }: { project: string; runs: Run
           </div>
         )}
       </div>
-      <div class="compare-charts-head">
-        <h2>Charts</h2>
-        <AddToReport project={project} chart={{ title: `Compare ${chartRuns.length} run${chartRuns.length === 1 ? "" : "s"}`, runs: chartRuns.map((r) => r.id), keys, x: "step", smoothing: 0, log_y: false }} />
-      </div>
-      <ChartGrid keys={keys} runs={chartRuns} />
+      <ChartGrid keys={keys} runs={chartRuns} project={project} />
     </section>
   );
 }
