@@ -59,15 +59,21 @@ function useCanonicalUrl(scope: Scope, team: string | undefined) {
   const [ref, setRef] = useState<string>();
   useEffect(() => {
     const ctl = new AbortController();
-    resolveProject(scope, ctl.signal).then(
-      (p) => {
-        if (!p) return;
-        rememberProject(p);
-        if (!ctl.signal.aborted) setRef(projectRef(p));
-      },
-      () => undefined, // the page itself shows why its data did not load
-    );
-    return () => ctl.abort();
+    // After the page's own first requests: the address can wait, charts not.
+    const timer = setTimeout(() => {
+      resolveProject(scope, ctl.signal).then(
+        (p) => {
+          if (!p) return;
+          rememberProject(p);
+          if (!ctl.signal.aborted) setRef(projectRef(p));
+        },
+        () => undefined, // the page itself shows why its data did not load
+      );
+    }, RESOLVE_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
   }, [scope.project, scope.run, scope.report]);
   useEffect(() => {
     if (!team) return;
@@ -77,6 +83,8 @@ function useCanonicalUrl(scope: Scope, team: string | undefined) {
     if (to !== location.pathname + location.search) navigate(to, { replace: true });
   }, [team, ref, scope.project, scope.rest]);
 }
+
+const RESOLVE_AFTER_MS = 150;
 
 // The project a URL means: from its segment, else from its run or report.
 const cache = new Map<string, Promise<Pick<Project, "id" | "name"> | undefined>>();
