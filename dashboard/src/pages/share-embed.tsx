@@ -33,7 +33,7 @@ export function ShareEmbedPage({ token, blockId }: { token: string; blockId: str
         <BlockView block={block} />
       ) : (
         <p class="muted" data-testid="embed-missing">
-          This panel is no longer in the report.
+          This report has no chart panel with that id.
         </p>
       )}
       <a class="embed-brand" href={full} target="_blank" rel="noopener noreferrer" title={`Open “${rep.data.title}” in Sightline`}>
