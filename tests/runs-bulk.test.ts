@@ -16,7 +16,7 @@ beforeAll(async () => {
   project = `bulk-${uniq()}`;
 });
 
-const bulk = (body: unknown, creds = team.creds) => api("POST", "/api/v1/runs/bulk", { creds, json: body });
+const bulk = (body: unknown, creds = team.creds, proj = project) => api("POST", `/api/v1/projects/${proj}/runs/bulk`, { creds, json: body });
 const list = async (query = "", proj = project) => {
   const res = await api("GET", `/api/v1/projects/${proj}/runs?limit=200${query}`, { creds: team.creds });
   expect(res.status, res.text).toBe(200);
@@ -31,7 +31,7 @@ const runs = async (n: number, proj = project): Promise<[string, string, string,
 const auditOf = (action: string) =>
   sql<{ details: any; actor_kind: string }>("select details, actor_kind from audit_log where team_id = $1 and action = $2 order by id", [team.id, action]);
 
-describe("POST /runs/bulk", () => {
+describe("POST /projects/{project}/runs/bulk", () => {
   test("tag and untag many runs at once; tags stay unique; audited with the ids", async () => {
     const [a, b] = await runs(2);
     await api("PATCH", `/api/v1/runs/${a}`, { creds: team.creds, json: { tags: ["keep", "x"] } });
@@ -56,8 +56,13 @@ describe("POST /runs/bulk", () => {
     const theirs = await makeRun(outsider);
     expectError(await bulk({ run_ids: [mine, theirs], action: "tag", tags: ["leak"] }), 404, "not_found");
     expectError(await bulk({ run_ids: [mine, "run_doesnotexist"], action: "delete" }), 404, "not_found");
-    // The outsider cannot touch our runs either, even mixed with its own.
+    // The outsider cannot touch our runs either, even mixed with its own, in our project or its own.
     expectError(await bulk({ run_ids: [theirs, mine], action: "archive" }, outsider.creds), 404, "not_found");
+    const theirProject = (await api("GET", `/api/v1/runs/${theirs}`, { creds: outsider.creds })).body.run.project_id;
+    expectError(await bulk({ run_ids: [theirs, mine], action: "archive" }, outsider.creds, theirProject), 404, "not_found");
+    // A run of the team in another of its projects is not in this one: 404 too.
+    const elsewhere = await makeRun(team);
+    expectError(await bulk({ run_ids: [mine, elsewhere], action: "tag", tags: ["leak"] }), 404, "not_found");
     const row = (await list()).find((r) => r.id === mine)!;
     expect(row.tags).toEqual([]);
     expect(row.archived_at).toBeNull();
@@ -82,7 +87,7 @@ describe("POST /runs/bulk", () => {
     const noProject = await bulk({ run_ids: [r], action: "move" });
     expectError(noProject, 400, "invalid_argument");
     expect(noProject.body.error.message).toMatch(/project/);
-    expectError(await api("POST", "/api/v1/runs/bulk", { creds: team.creds, body: "{not json", headers: { "content-type": "application/json" } }), 400);
+    expectError(await api("POST", `/api/v1/projects/${project}/runs/bulk`, { creds: team.creds, body: "{not json", headers: { "content-type": "application/json" } }), 400);
   });
 
   test("a read-only key and a viewer's session are refused", async () => {
@@ -104,7 +109,7 @@ describe("POST /runs/bulk", () => {
     expect(ids(await list("", dest.name))).toEqual([a, b].sort());
     expect(ids(await list()).filter((id) => id === a || id === b)).toEqual([]);
     const foreign = await makeProject(outsider);
-    expectError(await bulk({ run_ids: [a], action: "move", project: foreign.id }), 404, "not_found");
+    expectError(await bulk({ run_ids: [a], action: "move", project: foreign.id }, team.creds, dest.name), 404, "not_found");
     expect(ids(await list("", dest.name))).toEqual([a, b].sort());
     expect((await auditOf("run.bulk_move")).at(-1)!.details).toMatchObject({ project_id: dest.id, count: 2 });
   });
@@ -123,14 +128,14 @@ describe("archive", () => {
   test("archived runs leave the list by default; archived=include and only show them; unarchive brings them back", async () => {
     const proj = `arch-${uniq()}`;
     const [a, b, c] = await runs(3, proj);
-    expect((await bulk({ run_ids: [a, b], action: "archive" })).status).toBe(200);
+    expect((await bulk({ run_ids: [a, b], action: "archive" }, team.creds, proj)).status).toBe(200);
     expect(ids(await list("", proj))).toEqual([c]);
     expect(ids(await list("&archived=include", proj))).toEqual([a, b, c].sort());
     const only = await list("&archived=only", proj);
     expect(ids(only)).toEqual([a, b].sort());
     expect(only.every((r) => typeof r.archived_at === "string")).toBe(true);
     expectError(await api("GET", `/api/v1/projects/${proj}/runs?archived=maybe`, { creds: team.creds }), 400, "invalid_argument");
-    expect((await bulk({ run_ids: [a], action: "unarchive" })).status).toBe(200);
+    expect((await bulk({ run_ids: [a], action: "unarchive" }, team.creds, proj)).status).toBe(200);
     expect(ids(await list("", proj))).toEqual([a, c].sort());
     expect((await auditOf("run.bulk_archive")).at(-1)!.details.run_ids).toEqual([a, b]);
   });
@@ -141,13 +146,13 @@ describe("delete and restore", () => {
     const proj = `del-${uniq()}`;
     const [a, b] = await runs(2, proj);
     await api("POST", `/api/v1/runs/${a}/metrics`, { creds: team.creds, json: { seq: 1, metrics: { loss: { steps: [0], values: [1.5] } } } });
-    expect((await bulk({ run_ids: [a, b], action: "delete" })).status).toBe(200);
+    expect((await bulk({ run_ids: [a, b], action: "delete" }, team.creds, proj)).status).toBe(200);
     expect(await list("", proj)).toEqual([]);
     expect(await list("&archived=include", proj)).toEqual([]);
     const got = await api("GET", `/api/v1/runs/${a}`, { creds: team.creds });
     expect(got.status).toBe(200);
     expect(got.body.run.deleted_at).toBeTypeOf("string");
-    expect((await bulk({ run_ids: [b], action: "restore" })).status).toBe(200);
+    expect((await bulk({ run_ids: [b], action: "restore" }, team.creds, proj)).status).toBe(200);
     expect(ids(await list("", proj))).toEqual([b]);
     const res = await api("POST", `/api/v1/runs/${a}/restore`, { creds: team.creds });
     expect(res.status, res.text).toBe(200);

@@ -18,12 +18,13 @@ export type BulkAction =
 
 export type BulkResult = { updated: number; project_id?: string };
 
-// Atomic per call: the runs are locked, every id must be one of the team's
-// runs (else 404 naming the first missing id, nothing changed), then one UPDATE.
+// Atomic per call: the runs are locked, every id must be a run of the team in
+// the project (else 404 naming the first missing id, nothing changed), then one UPDATE.
 // `record` writes the audit event in the same transaction, so it commits with the change.
 export async function bulkUpdateRuns(
   db: Db,
   teamId: string,
+  projectRef: string,
   runIds: string[],
   change: BulkAction,
   record: (tx: Writer, result: BulkResult & { ids: string[] }) => Promise<void>,
@@ -32,16 +33,17 @@ export async function bulkUpdateRuns(
   if (ids.length === 0) throw new ApiError("invalid_argument", "run_ids: give at least one run id");
   if (ids.length > MAX_BULK_RUNS) throw new ApiError("invalid_argument", `run_ids: at most ${MAX_BULK_RUNS} runs per call`);
   // A project outside the team is a 404 like a run outside it.
+  const project = await getProjectInTeam(db, teamId, projectRef);
   const target = change.action === "move" ? await getProjectInTeam(db, teamId, change.project) : null;
   return db.transaction(async (tx) => {
     const found = await tx
       .select({ id: runs.id })
       .from(runs)
-      .where(and(eq(runs.teamId, teamId), inArray(runs.id, ids)))
+      .where(and(eq(runs.teamId, teamId), eq(runs.projectId, project.id), inArray(runs.id, ids)))
       .for("update");
     if (found.length !== ids.length) {
       const have = new Set(found.map((r) => r.id));
-      throw new ApiError("not_found", `run not found: ${ids.find((id) => !have.has(id))}`);
+      throw new ApiError("not_found", `run not found in this project: ${ids.find((id) => !have.has(id))}`);
     }
     const set = (() => {
       switch (change.action) {

@@ -24,7 +24,7 @@ export function RunsBulkBar({ selected, canWrite, project, onDone, onDeleted, on
     setBusy(true);
     setError(null);
     try {
-      await bulkRuns(ids, change);
+      await bulkRuns(project, ids, change);
       setMode(null);
       setValue("");
       if (change.action === "delete") onDeleted(ids);

@@ -62,6 +62,8 @@ export function RunsPage({ project }: { project: string }) {
   const byId = project.startsWith("prj_");
   const info = useAsync((s) => (byId ? get<{ project: Project }>(`/projects/${project}`, s).then((r) => r.project.name) : Promise.resolve(project)), [project]);
   const title = info.data ?? (byId ? "" : project);
+  // For write calls: the id once any run has been seen, else what the URL names.
+  const projectId = byId ? project : (runs[0]?.project_id ?? project);
   useEffect(() => {
     if (title) document.title = `${title} · Sightline`;
   }, [title]);
@@ -103,7 +105,7 @@ export function RunsPage({ project }: { project: string }) {
   const afterDelete = (ids: string[]) => (setUndo(ids), setNote(null), setSelected(new Set()), reload());
   const act = async (ids: string[], action: "archive" | "unarchive" | "delete" | "restore", what: string) => {
     try {
-      await bulkRuns(ids, { action });
+      await bulkRuns(projectId, ids, { action });
       if (action === "delete") afterDelete(ids);
       else afterChange(what);
     } catch (e) {
@@ -199,7 +201,7 @@ export function RunsPage({ project }: { project: string }) {
         </p>
       )}
       {selected.size > 0 && (
-        <RunsBulkBar selected={selectedRuns} canWrite={canWrite} project={byId ? project : runs[0]?.project_id ?? project} onDone={afterChange} onDeleted={afterDelete} onClear={() => setSelected(new Set())} />
+        <RunsBulkBar selected={selectedRuns} canWrite={canWrite} project={projectId} onDone={afterChange} onDeleted={afterDelete} onClear={() => setSelected(new Set())} />
       )}
       {note && (
         <p class="notice small" role="status">

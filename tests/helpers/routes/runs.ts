@@ -18,8 +18,14 @@ export const runRoutes: RouteCase[] = [
   { method: "GET", path: "/api/v1/runs/{run}/datasets", scope: "read", owned: true, params: (f) => ({ run: f.runId }) },
   { method: "DELETE", path: "/api/v1/runs/{run}", scope: "write", owned: true, params: (f) => ({ run: f.runId }) },
   { method: "POST", path: "/api/v1/runs/{run}/restore", scope: "write", owned: true, params: (f) => ({ run: f.runId }) },
-  // The body names the team's run, so another team's call is a 404 for the whole batch.
-  { method: "POST", path: "/api/v1/runs/bulk", scope: "write", owned: true, body: (f) => ({ run_ids: [f.runId], action: "tag", tags: ["security"] }) },
+  {
+    method: "POST",
+    path: "/api/v1/projects/{project}/runs/bulk",
+    scope: "write",
+    owned: true,
+    params: (f) => ({ project: f.projectId }),
+    body: (f) => ({ run_ids: [f.runId], action: "tag", tags: ["security"] }),
+  },
 ];
 
 // Makes a run in the fixture's project, for every area whose paths name one.

@@ -14,7 +14,6 @@ import { updateRunRoute } from "./update";
 export const runsRouter = newRouter();
 runsRouter.route("/", listRunsRoute);
 runsRouter.route("/", createRunRoute);
-// Before /runs/{run} routes, so "bulk" is never taken for a run id.
 runsRouter.route("/", bulkRunsRoute);
 runsRouter.route("/", getRunRoute);
 runsRouter.route("/", updateRunRoute);
