@@ -27,8 +27,9 @@ export const MAX_SNAPSHOT_POINTS = 10_000_000; // stored points over all of them
 // Points per stored part: a part decodes to ~2 MiB, so a bucket read over
 // 10 runs of 100k points holds one part at a time, never a whole series.
 export const PART_POINTS = 65_536;
-// Encoded parts kept in memory while hashing; above it they are read again to write.
-const HOLD_BYTES = 16 * 1024 * 1024;
+// Encoded parts kept in memory while hashing; above it they are read again to
+// write (10 runs × 100k points, ~8 MB encoded, take that path).
+const HOLD_BYTES = 4 * 1024 * 1024;
 
 export type MetricInfo = { key: string; count: number; min_step: number | null; max_step: number; last: JsonValue; min: JsonValue | null; max: JsonValue | null };
 export type SnapshotPart = { i: number; sha: string; b: number; n: number; s0: number; s1: number; t0: number; t1: number };
