@@ -184,8 +184,8 @@ test("build a report with every block type, insert between, reorder by keyboard 
   await page.click("[data-testid=block-form] button:has-text('Cancel')");
   await page.setViewportSize({ width: 1440, height: 900 });
 
-  // Save; the order is what the server keeps, and what a reload shows.
-  await page.click("button:has-text('Save')");
+  // Save (Ctrl+S); the order is what the server keeps, and what a reload shows.
+  await page.keyboard.press("Control+s");
   await page.waitForSelector("[data-testid=report] h1:has-text('Every block')");
   const reportId = new URL(page.url()).pathname.split("/").pop()!;
   const saved = (await api("GET", `/api/v1/reports/${reportId}`, { creds: team.creds })).body.report;

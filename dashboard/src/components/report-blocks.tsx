@@ -73,15 +73,17 @@ function ChartBlockView({ block }: { block: ChartBlock }) {
   const { type: _t, id: _i, range: _r, ...rest } = block;
   return (
     <figure class="report-chart" data-testid="report-chart">
-      <div class="block-head">
-        {block.title && <figcaption>{block.title}</figcaption>}
-        <div class="spacer" />
-        {ctx.project && ctx.canAdd && (
-          <span class="no-print">
-            <AddToReport project={ctx.project} chart={range ? { ...rest, range } : rest} />
-          </span>
-        )}
-      </div>
+      {(block.title || ctx.canAdd) && (
+        <div class="block-head">
+          {block.title && <figcaption>{block.title}</figcaption>}
+          <div class="spacer" />
+          {ctx.project && ctx.canAdd && (
+            <span class="no-print">
+              <AddToReport project={ctx.project} chart={range ? { ...rest, range } : rest} />
+            </span>
+          )}
+        </div>
+      )}
       <Legend ids={block.runs} runs={runs.data} />
       <div class="charts">
         {block.keys.map((k) => (

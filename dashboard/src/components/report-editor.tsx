@@ -29,6 +29,14 @@ export function ReportEditor({ report, onSaved, onDone }: { report: Report; onSa
     addEventListener("beforeunload", warn);
     return () => removeEventListener("beforeunload", warn);
   }, [dirty]);
+  // Ctrl/Cmd+S saves, as in every editor.
+  const saveRef = useRef<() => void>();
+  saveRef.current = () => !saving && save();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => (e.ctrlKey || e.metaKey) && e.key === "s" && (e.preventDefault(), saveRef.current?.());
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
   const blocks = draft.blocks;
   const setBlocks = (b: Block[]) => setDraft((d) => ({ ...d, blocks: b }));
   const insert = (at: number, b: Block) => setBlocks([...blocks.slice(0, at), b, ...blocks.slice(at)]);
@@ -92,7 +100,7 @@ export function ReportEditor({ report, onSaved, onDone }: { report: Report; onSa
         <button class="ghost" onClick={() => (!dirty || confirm("Discard your unsaved changes?")) && onDone()}>
           Cancel
         </button>
-        <button class="primary" onClick={() => save()} disabled={saving}>
+        <button class="primary" onClick={() => save()} disabled={saving} title="Save (Ctrl+S)">
           {saving ? "Saving…" : "Save"}
         </button>
       </div>

@@ -42,7 +42,14 @@ function usePickedRuns(ids: string[] | undefined) {
   return [picked ?? loaded.data ?? [], setPicked, !!ids?.length && !loaded.data && !picked] as const;
 }
 
-const numOrNull = (s: string) => (s.trim() === "" || !Number.isFinite(Number(s)) ? null : Number(s));
+// A range end: a number (a step, or ms since the epoch), or for a time axis
+// also a date as typed ("2026-12-02 14:00").
+const numOrNull = (s: string, time = false) => {
+  if (s.trim() === "") return null;
+  if (Number.isFinite(Number(s))) return Number(s);
+  const t = time ? Date.parse(s) : NaN;
+  return Number.isFinite(t) ? t : null;
+};
 
 function ChartForm({ project, initial, onDone, onCancel }: FormProps<ChartBlock>) {
   const [runs, setRuns, loading] = usePickedRuns(initial?.runs);
@@ -54,8 +61,8 @@ function ChartForm({ project, initial, onDone, onCancel }: FormProps<ChartBlock>
   const [from, setFrom] = useState(initial?.range ? String(initial.range[0]) : "");
   const [to, setTo] = useState(initial?.range ? String(initial.range[1]) : "");
   const options = useMetricKeys(runs.map((r) => r.id));
-  const [a, b] = [numOrNull(from), numOrNull(to)];
-  const rangeError = (from.trim() || to.trim()) && (a === null || b === null ? "Give both ends of the range, as numbers." : a >= b ? "The range must start before it ends." : "");
+  const [a, b] = [numOrNull(from, x === "time"), numOrNull(to, x === "time")];
+  const rangeError = (from.trim() || to.trim()) && (a === null || b === null ? `Give both ends of the range, as ${x === "time" ? "dates or ms since the epoch" : "steps"}.` : a >= b ? "The range must start before it ends." : "");
   const why = loading ? "Loading…" : !runs.length ? "Pick at least one run." : !keys.length ? "Pick at least one metric." : rangeError || "";
   const done = () => {
     const block: ChartBlock = { type: "chart", id: initial?.id ?? blockId(), runs: runs.map((r) => r.id), keys, x, smoothing, log_y: logY };
@@ -87,7 +94,7 @@ function ChartForm({ project, initial, onDone, onCancel }: FormProps<ChartBlock>
         </label>
       </div>
       <div class="row form-row">
-        <span class="muted">Initial zoom {x === "time" ? "(ms since epoch)" : "(steps)"}</span>
+        <span class="muted">Initial zoom {x === "time" ? "(dates or ms since the epoch)" : "(steps)"}</span>
         <input class="num-input" inputMode="decimal" aria-label="Range from" placeholder="from" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
         <input class="num-input" inputMode="decimal" aria-label="Range to" placeholder="to" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
         <span class="muted small">Empty: the full range.</span>
