@@ -32,9 +32,9 @@ export function TeamScope({ scope, children }: { scope: Scope; children: Compone
     if (!ctx || !want || want === current || !member) return;
     let gone = false;
     api("POST", "/auth/switch-team", { team_id: want }).then(
-      () => {
-        if (!gone) void ctx.refresh();
-      },
+      // Even if the user has moved on: the cookie now names the new team,
+      // so the session on screen must follow it.
+      () => void ctx.refresh(),
       () => {
         if (!gone) setFailed(true);
       },
