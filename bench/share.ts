@@ -142,9 +142,22 @@ async function allDrawn(page: Page): Promise<number> {
     const seen = await page.evaluate(() => ({
       charts: document.querySelectorAll("[data-testid=chart]").length,
       drawn: document.querySelectorAll("[data-testid=chart][data-drawn='1']").length,
-      text: document.body.innerText.slice(0, 300),
+      errors: [...document.querySelectorAll("[data-testid=chart] .form-error")].map((e) => e.textContent),
     }));
     throw new Error(`share: not all ${PANELS} panels drew: ${JSON.stringify(seen)}`, { cause: err });
+  }
+}
+
+// A sample whose page failed (wrangler dev restarts the Worker when a file of
+// the shared tree changes, failing the reads in flight) is logged and taken again.
+async function sample(what: string, fn: () => Promise<number>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt === 3) throw err;
+      log(`share: ${what} failed, taken again: ${(err as Error).message}`);
+    }
   }
 }
 
@@ -153,25 +166,27 @@ async function paints(browser: Browser, url: string): Promise<{ cold: number[]; 
   let requests: string[] = [];
   // One untimed visit first, so the first cold figure is not also the Worker's and Postgres' first.
   for (let i = 0; i <= SAMPLES; i++) {
-    const ctx = await browser.newContext({ viewport: VIEWPORT });
-    const page = await ctx.newPage();
-    const seen: string[] = [];
-    page.on("request", (r) => r.url().includes("/api/v1/metrics/buckets") && seen.push(r.url()));
-    await page.goto(url);
-    const ms = await allDrawn(page);
+    const ms = await sample(`cold paint ${i}`, async () => {
+      const ctx = await browser.newContext({ viewport: VIEWPORT });
+      try {
+        const page = await ctx.newPage();
+        const seen: string[] = [];
+        page.on("request", (r) => r.url().includes("/api/v1/metrics/buckets") && seen.push(r.url()));
+        await page.goto(url);
+        const t = await allDrawn(page);
+        requests = seen;
+        return t;
+      } finally {
+        await ctx.close();
+      }
+    });
     if (i > 0) cold.push(ms);
-    requests = seen;
-    await ctx.close();
   }
   const warm: number[] = [];
   const ctx = await browser.newContext({ viewport: VIEWPORT });
   const page = await ctx.newPage();
-  await page.goto(url);
-  await allDrawn(page);
-  for (let i = 0; i < SAMPLES; i++) {
-    await page.reload();
-    warm.push(await allDrawn(page));
-  }
+  await sample("warm-up visit", async () => (await page.goto(url), allDrawn(page)));
+  for (let i = 0; i < SAMPLES; i++) warm.push(await sample(`warm paint ${i}`, async () => (await page.reload(), allDrawn(page))));
   await ctx.close();
   return { cold, warm, requests };
 }
