@@ -1,3 +1,4 @@
+import { TeamCrumbs } from "../components/team-crumbs";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ColumnPicker } from "../components/column-picker";
 import { useRetention } from "../components/retention";
@@ -8,12 +9,12 @@ import { RunsRowMenu, RunsUndo, type RowMenuAt } from "../components/runs-row-me
 import { RunsTable, type Row } from "../components/runs-table";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { get } from "../lib/api";
+import { useCan } from "../lib/can";
 import { parseFilter, STATUSES } from "../lib/filter";
 import { configAt, fmtValue } from "../lib/format";
 import { artifactsHref, compareHref, projectHref, reportsHref, workspaceHref } from "../lib/links";
 import { bulkRuns } from "../lib/run-actions";
 import { navigate, setQuery, useLocation } from "../lib/router";
-import { useSession } from "../lib/session";
 import type { Project, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { SetupSnippet } from "../components/setup-snippet";
@@ -44,9 +45,8 @@ export function RunsPage({ project }: { project: string }) {
   const [undo, setUndo] = useState<string[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const filterBox = useRef<HTMLInputElement>(null);
-  const session = useSession()?.session;
-  // Viewers read; write controls are for roles that can change runs.
-  const canWrite = !!session && session.team.role !== "viewer" && session.scopes.includes("write");
+  // Viewers read; write controls are for roles (and scopes) that can change runs.
+  const canWrite = useCan("run.edit");
 
   const [loaded, setLoaded] = useState<Run[]>([]);
   const known = useKnownKeys(project, loaded);
@@ -123,6 +123,7 @@ export function RunsPage({ project }: { project: string }) {
 
   return (
     <section class="page runs-page">
+      <TeamCrumbs project={byId && info.data ? { id: project, name: info.data } : project} />
       <div class="page-head">
         <h1>{title}</h1>
         <span class="muted" data-testid="run-count">
