@@ -283,6 +283,10 @@ test("build a report with every block type, insert between, reorder by keyboard 
   await page.locator("[data-testid=report-compare]").scrollIntoViewIfNeeded();
   await shot(page, "report-editor-07-reader-compare-390");
   await audit(page, 390, "reader @390", problems);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.evaluate(() => scrollTo(0, 0));
+  await shot(page, "report-editor-09-reader-390-dark");
+  await audit(page, 390, "reader @390 dark", problems);
   expect(problems).toEqual([]);
   expect(errors).toEqual([]);
   await ctx.close();

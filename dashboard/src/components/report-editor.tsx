@@ -124,7 +124,7 @@ export function ReportEditor({ report, onSaved, onDone }: { report: Report; onSa
       {blocks.map((b, i) => (
         <Fragment key={b.id}>
           <div
-            class={`report-block editing${drop === i ? " drop-before" : drop === i + 1 ? " drop-after" : ""}`}
+            class={`report-block editing${drop === i ? " drop-before" : drop === i + 1 ? " drop-after" : ""}${drop !== null && dragFrom.current === i ? " dragging" : ""}`}
             data-testid="edit-block"
             data-type={b.type}
             data-block-id={b.id}
