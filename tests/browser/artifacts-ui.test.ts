@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { artifactsHref } from "../../dashboard/src/lib/links.ts";
 import { main as cli } from "../../sdk/cli/index.ts";
-import { randomIp, stack, uniq } from "../helpers/api";
+import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
 import { auditPage } from "./helpers/a11y";
 import { launch, shot, watchErrors } from "./helpers/browser";
@@ -146,13 +146,27 @@ test("artifacts logged by the SDK and the CLI show on the Artifacts page and the
   await expect.poll(() => resnet.locator("[data-testid=image-preview]").evaluate((img: HTMLImageElement) => img.naturalWidth), SLOW).toBe(24);
   await shots(page, "01-page");
 
+  // Aliases: point "production" at v1, remove "best"; "latest" cannot be removed.
+  await resnet.locator("input[aria-label='Add alias to resnet:v1']").fill("production");
+  await resnet.locator("input[aria-label='Add alias to resnet:v1']").press("Enter");
+  const rowAliases = () => resnet.locator(".artifact-versions tr[data-version='1'] [data-testid=alias]").allTextContents();
+  await expect.poll(rowAliases, SLOW).toContain("production");
+  await resnet.locator("button[aria-label='Remove alias best from resnet:v1']").click();
+  await expect.poll(rowAliases, SLOW).not.toContain("best");
+  expect((await rowAliases()).sort()).toEqual(["latest", "production"]);
+  expect(await resnet.locator("button[aria-label='Remove alias latest from resnet:v1']").count()).toBe(0);
+  const byAlias = await api("GET", `/api/v1/projects/${project}/artifacts/resnet/versions/production`, { creds: team.creds });
+  expect(byAlias.status, byAlias.text).toBe(200);
+  expect(byAlias.body.version.version).toBe(1);
+  expect((await api("GET", `/api/v1/projects/${project}/artifacts/resnet/versions/best`, { creds: team.creds })).status).toBe(404);
+
   // From the producing run's link to its Files tab: the artifact it logged.
   await resnet.locator("[data-testid=produced-by] a").click();
   await page.locator("[role=tab]", { hasText: "Files" }).click();
   const out = page.locator("[data-testid=run-outputs] [data-testid=artifact-version][data-artifact=resnet]");
   await out.locator("tr[data-path='weights.bin']").waitFor();
   expect(await out.locator("h3").textContent()).toContain("resnet:v1");
-  expect(await out.locator("[data-testid=alias]").allTextContents()).toEqual(expect.arrayContaining(["best", "latest"]));
+  expect((await out.locator("[data-testid=alias]").allTextContents()).sort()).toEqual(["latest", "production"]);
   const runHrefOut = (await out.locator("tr[data-path='weights.bin'] [data-testid=download]").getAttribute("href"))!;
   expect(Buffer.from(await (await fetch(runHrefOut)).arrayBuffer()).equals(weights)).toBe(true);
   await out.locator("button[aria-label='Preview eval/notes.txt']").click();

@@ -5,7 +5,12 @@
 // member controls and may revoke only their own keys; an admin revokes anyone's.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { reportsHref, runHref } from "../../dashboard/src/lib/links.ts";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { artifactsHref, reportsHref, runHref } from "../../dashboard/src/lib/links.ts";
+import { logArtifact } from "../../sdk/artifacts.ts";
+import { HttpClient } from "../../sdk/client.ts";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam, type Team } from "../helpers/harness";
 import { cookieIn, joinTeam } from "../helpers/membership";
@@ -55,6 +60,10 @@ test("a viewer sees no edit, tag, pin, create or revoke controls; a member and a
   const created = await api("POST", `/api/v1/projects/${project}/runs`, { creds: owner.creds, json: { name: "shared-run", tags: ["baseline"], notes: "owner's notes", config: { lr: 0.1 } } });
   expect(created.status, created.text).toBe(201);
   const runId = created.body.run.id as string;
+  const dir = await mkdtemp(join(tmpdir(), "sightline-roles-"));
+  await writeFile(join(dir, "w.bin"), "weights");
+  await logArtifact(new HttpClient({ baseUrl: url, apiKey: owner.key }), runId, join(dir, "w.bin"), { project, name: "net", type: "model", aliases: ["best"] });
+  await rm(dir, { recursive: true, force: true });
 
   // The viewer.
   const v = await pageAs(viewer, owner.id);
@@ -94,6 +103,12 @@ test("a viewer sees no edit, tag, pin, create or revoke controls; a member and a
   await sessionIn(v, owner.id);
   expect(await v.locator("button:has-text('New report')").count()).toBe(0);
 
+  await v.goto(`${url}${artifactsHref(project)}`);
+  await v.locator("[data-testid=artifact-version][data-artifact=net] [data-testid=alias]", { hasText: "best" }).waitFor();
+  await sessionIn(v, owner.id);
+  expect(await v.locator("[aria-label^='Add alias'], [aria-label^='Remove alias']").count()).toBe(0);
+  expect(await v.locator("[data-testid=download]").count()).toBe(1);
+
   await v.goto(`${url}/settings/members`);
   await v.locator("[data-testid=members] tr", { hasText: viewer.email }).waitFor();
   expect(await v.locator("select[aria-label^='Role of']").count()).toBe(0);
@@ -107,6 +122,9 @@ test("a viewer sees no edit, tag, pin, create or revoke controls; a member and a
   expect(await countControls(m)).toMatchObject({ "Edit run name": 1, "Edit notes": 1, "Add tag": 1, "Remove tag": 1 });
   await m.goto(`${url}/projects`);
   await m.locator("button:has-text('New project')").waitFor();
+  await m.goto(`${url}${artifactsHref(project)}`);
+  await m.locator("input[aria-label='Add alias to net:v1']").waitFor();
+  expect(await m.locator("button[aria-label='Remove alias best from net:v1']").count()).toBe(1);
   await m.goto(`${url}/settings/keys`);
   await m.fill("input[aria-label='Key label']", "member laptop");
   await m.click("button:has-text('Create key')");

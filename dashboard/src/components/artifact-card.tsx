@@ -66,7 +66,7 @@ export function ArtifactCard({ project, artifact }: { project: string; artifact:
               </tbody>
             </table>
           </div>
-          {current !== null && <ArtifactVersionDetail key={current} project={project} name={artifact.name} version={`v${current}`} />}
+          {current !== null && <ArtifactVersionDetail key={current} project={project} name={artifact.name} version={`v${current}`} onChange={versions.reload} />}
         </div>
       )}
     </article>

@@ -2,6 +2,7 @@ import { get } from "../lib/api";
 import { fmtDate } from "../lib/format";
 import { runHref } from "../lib/links";
 import { useAsync } from "../lib/use-async";
+import { AliasEditor } from "./artifact-aliases";
 import { ArtifactFiles } from "./artifact-files";
 import type { RunRef, VersionDetail } from "./artifact-types";
 import { fmtBytes } from "./artifact-types";
@@ -39,21 +40,21 @@ export function RunLinks({ runs, none }: { runs: RunRef[]; none: string }) {
 }
 
 // One version: facts, the runs that made and used it, and its files.
-export function ArtifactVersionDetail({ project, name, version, heading = true }: { project: string; name: string; version: string; heading?: boolean }) {
+export function ArtifactVersionDetail({ project, name, version, onChange }: { project: string; name: string; version: string; onChange?: () => void }) {
   const d = useAsync((s) => loadVersion(project, name, version, s), [project, name, version]);
   if (d.error) return <ErrorBox error={d.error} retry={d.reload} />;
   if (!d.data) return <Loading what={`Loading ${name}:${version}`} />;
   const { artifact, version: v, files, produced_by, used_by } = d.data;
   return (
     <div class="artifact-version" data-testid="artifact-version" data-artifact={artifact.name} data-version={v.version ?? ""}>
-      {heading && (
-        <h3 class="artifact-title">
-          <span>
-            {artifact.name}:v{v.version}
-          </span>
-          <span class="badge">{artifact.type}</span>
-          <Aliases aliases={v.aliases} />
-        </h3>
+      <h3 class="artifact-title">
+        <span>
+          {artifact.name}:v{v.version}
+        </span>
+        <span class="badge">{artifact.type}</span>
+      </h3>
+      {v.version !== null && (
+        <AliasEditor project={project} name={artifact.name} version={v.version} aliases={v.aliases} onChange={() => (d.reload(), onChange?.())} />
       )}
       <dl class="kv artifact-facts">
         <dt>Size</dt>

@@ -9,6 +9,7 @@ import type { Role, Scope, Session } from "./types";
 export type Action =
   | "run.edit" // name, notes, tags, pin
   | "project.create"
+  | "artifact.alias"
   | "report.edit"
   | "key.create"
   | "key.revoke.own"
@@ -19,6 +20,7 @@ export type Action =
 const minRole: Record<Action, Role> = {
   "run.edit": "member",
   "project.create": "member",
+  "artifact.alias": "member",
   "report.edit": "member",
   "key.create": "member",
   "key.revoke.own": "member",
@@ -32,6 +34,7 @@ const minRole: Record<Action, Role> = {
 const needs: Record<Action, Scope> = {
   "run.edit": "write",
   "project.create": "write",
+  "artifact.alias": "write",
   "report.edit": "write",
   "key.create": "write",
   "key.revoke.own": "write",
