@@ -32,11 +32,16 @@ export function TeamCrumbs({ project, section, here, class: cls = "" }: { projec
           <span class="sep" aria-hidden="true">/</span>
         </>
       )}
-      {project && (
-        <a href={projectHref(project)} data-testid="crumb-project">
-          {name ?? "Runs"}
-        </a>
-      )}
+      {project &&
+        (section || here ? (
+          <a href={projectHref(project)} data-testid="crumb-project">
+            {name ?? "Runs"}
+          </a>
+        ) : (
+          <span aria-current="page" data-testid="crumb-project">
+            {name ?? "Runs"}
+          </span>
+        ))}
       {section && (
         <>
           <span class="sep" aria-hidden="true">/</span>
