@@ -46,7 +46,7 @@ export async function benchWorkspace(stack: BenchStack, quick: boolean): Promise
   const points = quick ? 2_000 : 10_000;
   const samples = quick ? 2 : 5;
   const built = await buildDashboard({ quiet: true });
-  const { api, cookie, email, password } = await signUpWithSession(stack.url);
+  const { api, cookie, email, password } = await retried(() => signUpWithSession(stack.url));
   const project = `ws-bench-${Date.now().toString(36)}`;
   const keys = PREFIXES.flatMap((p) => Array.from({ length: PER_PREFIX }, (_, i) => `${p}/metric_${i}`));
   const t0 = performance.now();
@@ -60,7 +60,7 @@ export async function benchWorkspace(stack: BenchStack, quick: boolean): Promise
     const cold: { first: number; all: number }[] = [];
     for (let i = 0; i < samples; i++) {
       const ctx = await browser.newContext({ viewport: VIEWPORT });
-      await ctx.addCookies([session(stack.url, await logIn(stack.url, email, password))]);
+      await ctx.addCookies([session(stack.url, await retried(() => logIn(stack.url, email, password)))]);
       const page = await ctx.newPage();
       cold.push(await visit(page, url, keys.length));
       await ctx.close();
@@ -102,6 +102,19 @@ export async function benchWorkspace(stack: BenchStack, quick: boolean): Promise
   }
 }
 
+// wrangler dev restarts the Worker when a source file changes (the tree is
+// shared while the bench runs): a sign-up or log-in caught by one is tried again.
+async function retried<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * i));
+    }
+  }
+}
+
 const session = (url: string, value: string) => ({ name: "sl_session", value, url, httpOnly: true, secure: true, sameSite: "Lax" as const });
 
 // One run: every key, `points` steps, in 10,000-point batches, 4 at a time.
@@ -124,11 +137,13 @@ async function seedRun(api: Api, project: string, name: string, keys: string[], 
 // Times since navigation start: the first chart drawn, and every chart drawn.
 async function visit(page: Page, url: string, charts: number): Promise<{ first: number; all: number }> {
   await page.goto(url);
-  const all = await page.waitForFunction(
-    (n) => document.querySelectorAll("[data-testid=chart][data-drawn='1']").length >= n && performance.now(),
-    charts,
-    { timeout: 120_000, polling: "raf" },
-  );
+  const all = await page
+    .waitForFunction((n) => document.querySelectorAll("[data-testid=chart][data-drawn='1']").length >= n && performance.now(), charts, { timeout: 60_000, polling: "raf" })
+    .catch(async (err: Error) => {
+      const seen = await page.evaluate(() => ({ charts: document.querySelectorAll("[data-testid=chart]").length, drawn: document.querySelectorAll("[data-testid=chart][data-drawn='1']").length, text: document.body.innerText.slice(0, 300) }));
+      await page.screenshot({ path: "tests/output/screenshots/bench-workspace-failed.png" });
+      throw new Error(`workspace: ${seen.drawn} of ${seen.charts} charts drawn (want ${charts}): ${err.message}\n${seen.text}`);
+    });
   const allMs = (await all.jsonValue()) as number;
   const first = await page.evaluate(() => (window as unknown as { __slFirstChart: number }).__slFirstChart);
   return { first, all: allMs };
@@ -155,9 +170,11 @@ async function hoverSweep(page: Page) {
     };
     requestAnimationFrame(tick);
   });
+  // The toggles scrolled the page: bring the first chart back under the pointer.
+  await page.locator("[data-testid=chart]").first().scrollIntoViewIfNeeded();
   const over = (await page.locator("[data-testid=chart] .u-over").first().boundingBox())!;
   const steps = 60;
-  for (let i = 0; i <= steps; i++) await page.mouse.move(over.x + (over.width * i) / steps, over.y + over.height / 2);
+  for (let i = 0; i <= steps; i++) await page.mouse.move(over.x + over.width * (0.01 + (0.97 * i) / steps), over.y + over.height / 2);
   const readouts = await page.locator("[data-testid=readout] .ro-run").count();
   const { frames, tasks } = await page.evaluate(async () => {
     await new Promise((r) => requestAnimationFrame(() => r(null)));

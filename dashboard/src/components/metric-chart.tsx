@@ -133,6 +133,8 @@ export function MetricChart({
     const chartSeries: ChartSeries[] = shown.map((r) => ({ run: r.id, label: r.name, color: r.color, points: series.get(r.id) ?? [] }));
     const built = buildData(chartSeries, { time: view.x === "time", smoothing: view.smoothing, log: view.log });
     plot.current?.destroy();
+    // New data or look: the readout is rewritten on the next pointer move.
+    readout.current?.removeAttribute("data-at");
     const u = new uPlot(chartOptions(built, shown, view, height, width(), rangeRef, setRange, () => readout.current && renderReadout(readout.current, u, built, shown, view.x)), built.data, plotEl.current);
     plot.current = u;
     const el = box.current! as HTMLDivElement & { __plot?: uPlot };
@@ -144,7 +146,7 @@ export function MetricChart({
   }, [series, view.smoothing, view.log, theme]);
 
   useEffect(() => {
-    const ro = new ResizeObserver(() => plot.current?.setSize({ width: width(), height }));
+    const ro = new ResizeObserver(() => plot.current && plot.current.width !== width() && plot.current.setSize({ width: width(), height }));
     ro.observe(plotEl.current!);
     return () => (ro.disconnect(), plot.current?.destroy(), (plot.current = null));
   }, []);
@@ -195,6 +197,7 @@ function chartOptions(
   const time = view.x === "time";
   const s: uPlot.Series[] = [{ label: view.x }];
   const bands: uPlot.Band[] = [];
+  const lines = new Set(built.layout.map((l) => l.line));
   // Fewer runs, stronger bands: one run's band must be seen at a glance; ten
   // overlapping ones must not hide the lines.
   const fill = runs.length <= 3 ? "50" : "2a";
@@ -229,7 +232,9 @@ function chartOptions(
     bands,
     axes: [axis, { ...axis, size: axisSize, values: tickLabels }],
     legend: { show: false },
-    cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 5 }, sync: syncOptions },
+    // Hover points on the lines only (not the band edges): fewer DOM moves per
+    // pointer move, times every synced chart.
+    cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 5, show: (_u, si) => (lines.has(si) ? hoverPoint() : (undefined as unknown as HTMLElement)) }, sync: syncOptions },
     hooks: {
       setSelect: [
         (u) => {
@@ -258,6 +263,12 @@ function chartOptions(
       ],
     },
   };
+}
+
+function hoverPoint() {
+  const d = document.createElement("div");
+  d.style.cssText = "width:5px;height:5px;margin-left:-2.5px;margin-top:-2.5px";
+  return d;
 }
 
 // The bench and the tests read when the first chart was drawn on this page load.

@@ -1,6 +1,7 @@
 // A page of 50 charts asks for 50 bucket reads at once; a few at a time, in
 // page order, draws the top charts first instead of all of them late.
-const MAX_IN_FLIGHT = 4;
+// Six: a browser's connections per host over HTTP/1.1.
+const MAX_IN_FLIGHT = 6;
 let inFlight = 0;
 const waiting: (() => void)[] = [];
 

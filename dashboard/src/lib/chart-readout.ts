@@ -12,14 +12,24 @@ export function renderReadout(el: HTMLElement, u: uPlot, built: Built, runs: Rea
   if (left === undefined || left < 0 || built.perRun.length === 0) {
     if (el.firstChild) el.replaceChildren();
     el.removeAttribute("data-x");
+    el.removeAttribute("data-at");
     return;
   }
   const xv = u.posToVal(left, "x");
   // Within a few pixels' worth of x: a run that has no points here says nothing.
   const slack = Math.abs(u.posToVal(left + 8, "x") - xv);
+  // Same buckets under the pointer as last time: nothing to rewrite.
+  const at = built.perRun.map((p) => valueAt(p.xs, p.line, xv, slack)?.x ?? "").join(",");
+  const label = x === "time" ? new Date(xv * 1000).toLocaleTimeString() : `step ${Math.round(xv)}`;
+  el.dataset.x = String(xv);
+  if (el.dataset.at === at && el.firstChild) {
+    el.firstChild.textContent = label;
+    return;
+  }
+  el.dataset.at = at;
   const xs = document.createElement("span");
   xs.className = "ro-x";
-  xs.textContent = x === "time" ? new Date(xv * 1000).toLocaleTimeString() : `step ${Math.round(xv)}`;
+  xs.textContent = label;
   const parts: HTMLElement[] = [xs];
   const full: string[] = [xs.textContent];
   built.perRun.forEach((p, i) => {
