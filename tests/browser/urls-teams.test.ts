@@ -87,6 +87,7 @@ test("team URLs switch team, old links redirect, switching and creating teams re
   await page.locator("[data-testid=runs-table] .rt-row", { hasText: "beta-run" }).waitFor();
   expect(path(page)).toBe(`/${b.id}/${projB}`);
   await expect.poll(() => page.title(), SLOW).toBe(`${projB} · Sightline`);
+  await expect.poll(() => crumbs.innerText(), SLOW).toMatch(new RegExp(`^${b.name}\\s*/\\s*${projB}$`));
   // Links inside the team name it: the run link in the table.
   expect(await page.locator("[data-testid=runs-table] a.name").first().getAttribute("href")).toBe(runUrl);
 
