@@ -182,6 +182,9 @@ test("build a report with every block type, insert between, reorder by keyboard 
   await shot(page, "report-editor-02b-chart-form-390");
   await audit(page, 390, "chart form @390", problems);
   await page.click("[data-testid=block-form] button:has-text('Cancel')");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await audit(page, 390, "editor @390 dark", problems);
+  await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // Save (Ctrl+S); the order is what the server keeps, and what a reload shows.
