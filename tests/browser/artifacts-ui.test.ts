@@ -120,6 +120,8 @@ test("artifacts logged by the SDK and the CLI show on the Artifacts page and the
   await resnet.locator("[data-testid=artifact-version] tr[data-path='weights.bin']").waitFor();
   await cifar.locator("[data-testid=artifact-version] tr[data-path='train.csv']").waitFor();
   expect(await resnet.locator("h2").textContent()).toBe("resnet");
+  expect(await page.locator("[data-testid=crumbs]").textContent()).toContain(project);
+  await expect.poll(() => page.title(), SLOW).toBe(`Artifacts · ${project} · Sightline`);
   expect(await resnet.locator(".artifact-versions tr[data-version='1'] [data-testid=alias]").allTextContents()).toEqual(expect.arrayContaining(["best", "latest"]));
   expect(await cifar.locator(".artifact-versions tr[data-version='1'] [data-testid=alias]").allTextContents()).toEqual(expect.arrayContaining(["gold", "latest"]));
   expect(await resnet.locator("[data-testid=produced-by] a").textContent()).toBe("trainer");

@@ -3,10 +3,11 @@ import { ArtifactCard } from "../components/artifact-card";
 import type { Artifact } from "../components/artifact-types";
 import { CodeBlock } from "../components/setup-snippet";
 import { Empty, ErrorBox, Loading } from "../components/states";
+import { TeamCrumbs } from "../components/team-crumbs";
 import { get } from "../lib/api";
-import { projectHref } from "../lib/links";
 import type { Project } from "../lib/types";
 import { useAsync } from "../lib/use-async";
+import { useTitle } from "../lib/title";
 import "../styles/artifacts.css";
 
 const enc = encodeURIComponent;
@@ -18,13 +19,12 @@ export function ArtifactsPage({ project }: { project: string }) {
   const list = useAsync((s) => get<{ artifacts: Artifact[] }>(`/projects/${enc(project)}/artifacts`, s).then((r) => r.artifacts), [project]);
   const [q, setQ] = useState("");
   const name = info.data?.name ?? project;
+  useTitle("Artifacts", info.data?.name);
   const shown = (list.data ?? []).filter((a) => !q || a.name.toLowerCase().includes(q.toLowerCase()) || a.type.includes(q.toLowerCase()));
   const types = [...new Set((list.data ?? []).map((a) => a.type))].sort();
   return (
     <section class="page artifacts-page" data-project={project}>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={projectHref(info.data ?? project)}>{name}</a> / <span>Artifacts</span>
-      </nav>
+      <TeamCrumbs project={info.data ?? project} here="Artifacts" />
       <div class="page-head">
         <h1>Artifacts</h1>
         {list.data && list.data.length > 0 && (
