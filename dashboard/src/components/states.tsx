@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { ApiFailure } from "../lib/api";
+import { teamHref } from "../lib/links";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -39,7 +40,7 @@ export function ErrorBox({ error, retry }: { error: Error; retry?: () => void })
       {hint && <p class="muted">{hint}</p>}
       {f?.requestId && <p class="muted small">Request id: <code>{f.requestId}</code></p>}
       <p>
-        {retry && <button onClick={retry}>Try again</button>} <a href="/projects">Projects</a>
+        {retry && <button onClick={retry}>Try again</button>} <a href={teamHref()}>Projects</a>
       </p>
     </div>
   );
