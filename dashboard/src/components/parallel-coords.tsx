@@ -43,16 +43,22 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
     const r = svg.current!.getBoundingClientRect();
     return Math.min(1, Math.max(0, (H - BOTTOM - (clientY - r.top)) / (H - TOP - BOTTOM)));
   };
-  if (n < 2) return <p class="muted">Pick two or more fields to draw parallel coordinates.</p>;
 
-  const points = runs.map((_, ri) => {
-    let s = "";
-    for (let a = 0; a < n; a++) {
-      const t = pos[a]![ri]!;
-      if (!Number.isNaN(t)) s += `${ax(a).toFixed(1)},${py(t).toFixed(1)} `;
-    }
-    return s;
-  });
+  // Hover re-renders must stay cheap: the lines' geometry is kept until it changes.
+  const points = useMemo(
+    () =>
+      runs.map((_, ri) => {
+        let s = "";
+        for (let a = 0; a < n; a++) {
+          const t = pos[a]![ri]!;
+          if (!Number.isNaN(t)) s += `${ax(a).toFixed(1)},${py(t).toFixed(1)} `;
+        }
+        return s;
+      }),
+    [runs, pos, W, n],
+  );
+
+  if (n < 2) return <p class="muted">Pick two or more fields to draw parallel coordinates.</p>;
 
   const down = (e: PointerEvent, axis: number) => {
     e.preventDefault();
@@ -62,6 +68,17 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
     drag.current = { axis, mode: inBrush ? "move" : "new", anchor: t, start: b, moved: false };
     svg.current!.setPointerCapture?.(e.pointerId);
     setHover(null);
+  };
+  // Pointer moves arrive faster than frames: keep the last, handle it once per frame.
+  const pending = useRef<PointerEvent | null>(null);
+  const onMove = (e: PointerEvent) => {
+    if (!pending.current)
+      requestAnimationFrame(() => {
+        const ev = pending.current;
+        pending.current = null;
+        if (ev) move(ev);
+      });
+    pending.current = e;
   };
   const move = (e: PointerEvent) => {
     const d = drag.current;
@@ -78,6 +95,8 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
     }
   };
   const up = () => {
+    if (pending.current) move(pending.current);
+    pending.current = null;
     const d = drag.current;
     drag.current = null;
     // A click on the axis outside its brush clears it; a click inside keeps it.
@@ -134,7 +153,7 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
         data-testid="parallel-coords"
         role="group"
         aria-label="Parallel coordinates: one axis per field, one line per run. Focus an axis and use the arrow keys to brush it."
-        onPointerMove={move}
+        onPointerMove={onMove}
         onPointerUp={up}
         onPointerCancel={up}
       >
@@ -199,12 +218,13 @@ class Lines extends Component<LinesProps> {
     return next.inside !== p.inside || next.runs !== p.runs || next.points.length !== p.points.length || next.points.some((s, i) => s !== p.points[i]);
   }
   render({ points, runs, inside }: LinesProps) {
-    const line = (ri: number) => <polyline key={runs[ri]!.id} class={`pc-line${inside && !inside[ri] ? " out" : ""}`} points={points[ri]} stroke={runColor(runs[ri]!.id)} fill="none" data-run={runs[ri]!.id} />;
-    const order = runs.map((_, i) => i);
+    // One group in a fixed order: a brush step only flips the class of the
+    // lines that crossed its edge (moving them between groups cost DOM work).
     return (
       <g>
-        <g class="pc-faded">{inside ? order.filter((i) => !inside[i]).map(line) : null}</g>
-        <g>{order.filter((i) => !inside || inside[i]).map(line)}</g>
+        {runs.map((r, ri) => (
+          <polyline key={r.id} class={`pc-line${inside && !inside[ri] ? " out" : ""}`} points={points[ri]} stroke={runColor(r.id)} fill="none" data-run={r.id} />
+        ))}
       </g>
     );
   }

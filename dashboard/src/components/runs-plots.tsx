@@ -85,8 +85,11 @@ export function RunsPlots({ runs, onFilter }: RunsPlotsProps) {
   const sig = inside ? runs.filter((_, i) => inside[i]).map((r) => r.id).join(",") : null;
   const report = useRef(onFilter);
   report.current = onFilter;
+  // While a brush is dragged the plots redraw every frame; the page's table
+  // follows once the pointer rests for a moment (a table per frame is too slow).
   useEffect(() => {
-    report.current(sig === null ? null : new Set(sig ? sig.split(",") : []));
+    const t = setTimeout(() => report.current(sig === null ? null : new Set(sig ? sig.split(",") : [])), 60);
+    return () => clearTimeout(t);
   }, [sig]);
 
   if (runs.length === 0 || fields.length === 0) return null;

@@ -81,6 +81,17 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
     svg.current!.setPointerCapture?.(e.pointerId);
     e.preventDefault();
   };
+  // Pointer moves arrive faster than frames: keep the last, handle it once per frame.
+  const pending = useRef<PointerEvent | null>(null);
+  const onMove = (e: PointerEvent) => {
+    if (!pending.current)
+      requestAnimationFrame(() => {
+        const ev = pending.current;
+        pending.current = null;
+        if (ev) move(ev);
+      });
+    pending.current = e;
+  };
   const move = (e: PointerEvent) => {
     const [px, py] = local(e);
     const d = drag.current;
@@ -96,6 +107,8 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
     onRect({ x: [a, b], y: [c, f] });
   };
   const up = (e: PointerEvent) => {
+    if (pending.current) move(pending.current);
+    pending.current = null;
     const d = drag.current;
     drag.current = null;
     if (!d || d.moved) return;
@@ -116,7 +129,7 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
         role="img"
         aria-label={`Scatter plot of ${y.label} against ${x.label}, one point per run; drag a rectangle to filter runs, click a point to open its run`}
         onPointerDown={down}
-        onPointerMove={move}
+        onPointerMove={onMove}
         onPointerUp={up}
         onPointerCancel={() => (drag.current = null)}
       >
