@@ -198,6 +198,12 @@ test("at 390 px the compare page does not overflow; the parallel coordinates scr
   await shot(page, "plots-06-compare-390");
   await page.locator("[data-testid=scatter]").scrollIntoViewIfNeeded();
   await shot(page, "plots-07-scatter-390");
+
+  // One run: the heading says "run", and there is nothing to brush.
+  await page.goto(`${stack().url}${compareHref(project, [ids[0]!])}`);
+  await page.waitForSelector("[data-testid=legend] >> text=r1-adam");
+  expect((await page.locator("h1").textContent())!.trim()).toBe("Compare 1 run");
+  expect(await page.locator("[data-testid=runs-plots]").count()).toBe(0);
   expect(errors).toEqual([]);
   await ctx.close();
 }, 90_000);

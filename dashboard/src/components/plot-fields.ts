@@ -128,7 +128,7 @@ export function ticks(f: Field, log: boolean): { t: number; label: string }[] {
   if (f.hi === f.lo) return [{ t: 0.5, label: fmtNum(f.lo) }];
   if (log && f.logOk) {
     const out: { t: number; label: string }[] = [];
-    for (let e = Math.ceil(Math.log10(f.lo)); e <= Math.floor(Math.log10(f.hi)); e++) out.push({ t: position(f, 10 ** e, true), label: fmtNum(10 ** e) });
+    for (let e = Math.ceil(Math.log10(f.lo)); e <= Math.floor(Math.log10(f.hi)); e++) out.push({ t: position(f, 10 ** e, true), label: e < -3 || e > 5 ? `1e${e}` : fmtNum(10 ** e) });
     if (out.length < 2) return [f.lo, f.hi].map((v) => ({ t: position(f, v, true), label: fmtNum(v) }));
     return out;
   }
