@@ -4,12 +4,14 @@
 // on reload, p50 of ≥ 5 each), then share-link bucket reads per second on the
 // one Worker (N clients replaying the page's own bucket requests with the
 // link's token). `node --experimental-strip-types bench/share-only.ts` runs it alone.
+import { Pool } from "@neondatabase/serverless";
 import type { Browser, Page } from "playwright-core";
 import { buildDashboard } from "../dashboard/build.mjs";
 import { launchChromium } from "../local/chromium.ts";
 import { batchBody, createRun, signUp, type Api } from "./api.ts";
 import type { BenchStack } from "./stack.ts";
 import { log, percentile, round } from "./stats.ts";
+import { settleCompaction } from "./storage.ts";
 
 const RUNS = 10;
 const PANELS = 10;
@@ -47,6 +49,13 @@ export async function benchShare(stack: BenchStack, quick: boolean): Promise<Sha
   const { runIds, keys } = await seed(api, points);
   const ingestS = (performance.now() - t0) / 1000;
   log(`share: logged ${RUNS} runs × ${PANELS} keys × ${points.toLocaleString()} points in ${ingestS.toFixed(1)} s`);
+  // A report is shared after training: the cron has compacted the runs' chunks by then.
+  const pool = new Pool({ connectionString: stack.databaseUrl, max: 1 });
+  try {
+    await settleCompaction(stack.url, pool);
+  } finally {
+    await pool.end().catch(() => {});
+  }
   const shareUrl = await shareReport(api, runIds, keys);
   const token = new URL(shareUrl).pathname.split("/")[2]!;
 
