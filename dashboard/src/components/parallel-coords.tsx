@@ -142,7 +142,7 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
   const maxChars = Math.max(6, Math.floor(((stagger ? 1.9 : 1) * gap - 8) / 6.6));
   const h = hover ? runs[hover.run] : null;
   return (
-    <div class="pc-wrap" onPointerLeave={() => setHover(null)}>
+    <div class="pc-wrap" onPointerLeave={() => ((pending.current = drag.current ? pending.current : null), setHover(null))}>
       <div class="pc-box" ref={boxRef} onScroll={() => setHover(null)}>
       <svg
         ref={svg}

@@ -119,7 +119,7 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
   };
   const h = hover ? runs[hover.run] : null;
   return (
-    <div class="sc-wrap" ref={ref} onPointerLeave={() => setHover(null)}>
+    <div class="sc-wrap" ref={ref} onPointerLeave={() => ((pending.current = drag.current ? pending.current : null), setHover(null))}>
       <svg
         ref={svg}
         class="sc-svg"
