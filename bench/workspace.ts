@@ -147,7 +147,7 @@ async function visit(page: Page, url: string, charts: number): Promise<{ first: 
   const all = await page
     .waitForFunction((n) => document.querySelectorAll("[data-testid=chart][data-drawn='1']").length >= n && performance.now(), charts, { timeout: 60_000, polling: "raf" })
     .catch(async (err: Error) => {
-      const seen = await page.evaluate(() => ({ charts: document.querySelectorAll("[data-testid=chart]").length, drawn: document.querySelectorAll("[data-testid=chart][data-drawn='1']").length, text: document.body.innerText.slice(0, 300) }));
+      const seen = await page.evaluate(() => ({ charts: document.querySelectorAll("[data-testid=chart]").length, drawn: document.querySelectorAll("[data-testid=chart][data-drawn='1']").length, text: [...document.querySelectorAll("[data-testid=chart]:not([data-drawn='1'])")].map((c) => `${c.getAttribute("data-key")}: ${c.querySelector(".plot")?.textContent || (c.querySelector(".skeleton") ? "loading" : "?")} ${c.getBoundingClientRect().width}px`).join("; ") }));
       await page.screenshot({ path: "tests/output/screenshots/bench-workspace-failed.png" });
       throw new Error(`workspace: ${seen.drawn} of ${seen.charts} charts drawn (want ${charts}): ${err.message}\n${seen.text}`);
     });
