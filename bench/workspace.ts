@@ -194,6 +194,7 @@ async function hoverSweep(page: Page) {
     w.__stop = true;
     return { frames: w.__frames.slice(1), tasks: w.__tasks };
   });
+  if (process.env.BENCH_WS_FRAMES) log(`workspace hover frames (ms): ${frames.map((f) => Math.round(f)).join(" ")}; long tasks: ${tasks.map(Math.round).join(" ")}`);
   if (readouts < charts) throw new Error(`hover sweep: ${readouts} readout values over ${charts} charts; the crosshair did not sync`);
   return {
     hover_charts: charts,
