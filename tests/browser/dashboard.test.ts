@@ -126,6 +126,8 @@ test("sign up, log runs, find, open, zoom, compare and watch a live run", async 
 
   // Live: log more points while the page is open; the chart follows without a reload.
   await page.goto(`${url}/runs/${live.id}`);
+  // An old-style link is rewritten in place to name the team and project.
+  await page.waitForURL(new RegExp(`/team_[^/]+/${project}/runs/${live.id}$`));
   await page.waitForSelector("[data-testid=heartbeat]");
   await expect.poll(() => lastX(page, "loss"), { timeout: 10_000 }).toBe(499);
   await shot(page, "09-live-before");

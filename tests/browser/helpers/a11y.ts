@@ -61,10 +61,11 @@ export async function auditPage(page: Page, opts: { width: number; checkContrast
     // is fine for text cut with an ellipsis but not for a control.
     const isControl = (el: Element) => el.matches("a[href], button, input, select, textarea, [role=button], [tabindex]:not([tabindex='-1'])");
     const clipped = (el: Element) => {
+      const right = el.getBoundingClientRect().right;
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const ox = getComputedStyle(p).overflowX;
         if (ox === "auto" || ox === "scroll") return true;
-        if (ox === "hidden" || ox === "clip") return !isControl(el);
+        if ((ox === "hidden" || ox === "clip") && right > p.getBoundingClientRect().right + 1) return !isControl(el);
       }
       return false;
     };
@@ -73,7 +74,7 @@ export async function auditPage(page: Page, opts: { width: number; checkContrast
     for (const el of document.body.querySelectorAll("*")) {
       if (!visible(el)) continue;
       const r = el.getBoundingClientRect();
-      if (r.right <= width + 1 || clipped(el)) continue;
+      if (r.right <= width + 2 || clipped(el)) continue;
       if (el.parentElement && flagged.has(el.parentElement)) {
         flagged.add(el);
         continue;
