@@ -38,6 +38,8 @@ test("write a report, share it, read it without a session, zoom, revoke", async 
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await page.goto(`${url}/projects/${project}`);
+  // The old-style URL is rewritten to name the team once the session is known.
+  await page.waitForURL(new RegExp(`/team_[^/]+/${project}$`));
   await page.click("a:has-text('Reports')");
   await page.waitForSelector("text=No reports yet");
   await page.click("button:has-text('New report')");

@@ -197,7 +197,10 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
       </div>
       {h && (
         <PlotTooltip x={hover!.x - (box?.scrollLeft ?? 0)} y={hover!.y} width={box?.clientWidth ?? W}>
-          <strong style={{ color: runColor(h.id) }}>{h.name}</strong>
+          <strong>
+            <span class="swatch" aria-hidden="true" style={{ background: runColor(h.id) }} />
+            {h.name}
+          </strong>
           {fields.map((f) => (
             <div>
               <span class="muted">{f.label}</span> {fmtValue(f.value(h)) || "—"}

@@ -173,7 +173,10 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
       </svg>
       {h && (
         <PlotTooltip x={hover!.x} y={hover!.y} width={W}>
-          <strong style={{ color: runColor(h.id) }}>{h.name}</strong>
+          <strong>
+            <span class="swatch" aria-hidden="true" style={{ background: runColor(h.id) }} />
+            {h.name}
+          </strong>
           <div>
             <span class="muted">{x.label}</span> {fmtValue(x.value(h)) || "—"}
           </div>

@@ -81,7 +81,10 @@ function CompareView({ project, runs, keys, back }: { project: string; runs: Run
                 <tr>
                   <th>key</th>
                   {shown.map((r) => (
-                    <th style={{ color: runColor(r.id) }}>{r.name}</th>
+                    <th>
+                      <span class="swatch" aria-hidden="true" style={{ background: runColor(r.id) }} />
+                      {r.name}
+                    </th>
                   ))}
                 </tr>
               </thead>

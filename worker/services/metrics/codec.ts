@@ -325,11 +325,28 @@ export function toHex(buf: Uint8Array): string {
 }
 
 // The driver hands bytea back as a Buffer (a Uint8Array) or, in some paths, hex text.
+// The Neon driver hands bytea over as hex text ("\\x0a1b…"); a bucket read
+// over many runs decodes megabytes of it, so this is a table lookup per
+// character, not parseInt per byte (≈ 15× faster, bench/out/share.json).
+const UNHEX = (() => {
+  const t = new Uint8Array(128).fill(255);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) t[97 + i] = t[65 + i] = 10 + i;
+  return t;
+})();
+
 export function asBytes(v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
-  if (typeof v === "string" && v.startsWith("\\x")) {
+  if (typeof v === "string" && v.startsWith("\\x") && v.length % 2 === 0) {
     const out = new Uint8Array((v.length - 2) / 2);
-    for (let i = 0; i < out.length; i++) out[i] = parseInt(v.substr(2 + i * 2, 2), 16);
+    let bad = 0;
+    for (let i = 0, j = 2; i < out.length; i++, j += 2) {
+      const hi = UNHEX[v.charCodeAt(j) & 127]!;
+      const lo = UNHEX[v.charCodeAt(j + 1) & 127]!;
+      bad |= hi | lo | (v.charCodeAt(j) | v.charCodeAt(j + 1)) & 128;
+      out[i] = (hi << 4) | lo;
+    }
+    if (bad & 0xf0) throw new Error("metric chunk payload is not hex");
     return out;
   }
   throw new Error("metric chunk payload has an unexpected type");
