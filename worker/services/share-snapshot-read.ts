@@ -5,7 +5,7 @@ import { requireStore, type Store } from "../lib/presign";
 import { shareScope } from "../lib/share-access";
 import { BucketAcc, bucketBounds, type Axis } from "./metrics/buckets";
 import { decodeChunk, type Points } from "./metrics/codec";
-import { toJsonOrNull, toJsonValue } from "./metrics/summary";
+import { toJsonValue } from "./metrics/summary";
 import type { Manifest, SnapshotPart, SnapshotSeries } from "./share-snapshot";
 import { getBytes, partKey } from "./share-snapshot-store";
 
@@ -100,7 +100,7 @@ export async function frozenBuckets(f: Frozen, runs: string[], key: string, x: A
   const series = [];
   for (const run of runs) {
     const s = found.get(run);
-    const points = [];
+    let points: ReturnType<BucketAcc["toJson"]> = [];
     if (s && start !== undefined && end !== undefined) {
       const bounds = bucketBounds(start, end, n);
       const acc = new BucketAcc(n);
@@ -114,18 +114,7 @@ export async function frozenBuckets(f: Frozen, runs: string[], key: string, x: A
         const bytes = await Promise.all(batch.map((part) => partBytes(f, part)));
         for (const b of bytes) acc.addPoints(decodeChunk(b), x, bounds);
       }
-      for (let b = 0; b < n; b++) {
-        if (acc.count[b] === 0) continue;
-        points.push({
-          x0: acc.x0[b]!,
-          x1: acc.x1[b]!,
-          min: toJsonOrNull(acc.minOf(b)),
-          max: toJsonOrNull(acc.maxOf(b)),
-          last: toJsonValue(acc.last[b]!),
-          count: acc.count[b]!,
-          last_x: acc.lastX[b]!,
-        });
-      }
+      points = acc.toJson();
     }
     series.push({ run, points });
   }

@@ -5,6 +5,7 @@ import { fmtValue } from "../lib/format";
 import type { Run } from "../lib/types";
 import { buildFields, defaultLog, describeRange, positions, ticks, within, type Field, type Range } from "./plot-fields";
 import { PlotTooltip, useWidth } from "./plot-parts";
+import { useFramePointer } from "../lib/use-frame-pointer";
 import "../styles/plots.css";
 
 const H = 300;
@@ -69,17 +70,8 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
     svg.current!.setPointerCapture?.(e.pointerId);
     setHover(null);
   };
-  // Pointer moves arrive faster than frames: keep the last, handle it once per frame.
-  const pending = useRef<PointerEvent | null>(null);
-  const onMove = (e: PointerEvent) => {
-    if (!pending.current)
-      requestAnimationFrame(() => {
-        const ev = pending.current;
-        pending.current = null;
-        if (ev) move(ev);
-      });
-    pending.current = e;
-  };
+  // Pointer moves arrive faster than frames: handled once per frame.
+  const { onMove, pending, flush: flushPointer } = useFramePointer((e) => move(e));
   const move = (e: PointerEvent) => {
     const d = drag.current;
     if (!d) return hoverAt(e);
@@ -95,8 +87,7 @@ export function ParallelCoordsPlot({ runs, fields, logs, pos, brushes, onBrush, 
     }
   };
   const up = () => {
-    if (pending.current) move(pending.current);
-    pending.current = null;
+    flushPointer();
     const d = drag.current;
     drag.current = null;
     // A click on the axis outside its brush clears it; a click inside keeps it.

@@ -1,8 +1,9 @@
 import { useMemo } from "preact/hooks";
 import { runColor } from "../lib/colors";
-import { configAt, configKeys, fmtValue } from "../lib/format";
+import { configAt, configKeys } from "../lib/format";
 import type { CompareBlock } from "../lib/report-types";
 import type { Run } from "../lib/types";
+import { ConfigDiffTable } from "./config-diff-table";
 import { MetricChart } from "./metric-chart";
 import { ParallelCoords } from "./parallel-coords";
 import { chartRuns, Legend, useRuns } from "./report-blocks";
@@ -28,28 +29,7 @@ export function CompareBlockView({ block }: { block: CompareBlock }) {
         <p class="muted">These runs share the same config.</p>
       ) : (
         <div class="table-wrap report-table-wrap">
-          <table class="report-table" data-testid="report-config-diff">
-            <thead>
-              <tr>
-                <th>Config that differs</th>
-                {runs.map((r) => (
-                  <th class="num">
-                    <span class="swatch" style={{ background: runColor(r.id) }} /> {r.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {differing.map((k) => (
-                <tr>
-                  <th>{k}</th>
-                  {runs.map((r) => (
-                    <td class="num">{fmtValue(configAt(r.config, k))}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ConfigDiffTable runs={runs} keys={differing} corner="Config that differs" class="report-table" testid="report-config-diff" />
         </div>
       )}
       <div class="report-pcoords">

@@ -7,6 +7,7 @@ import { navigate } from "../lib/router";
 import type { Run } from "../lib/types";
 import { position, ticks, type Field, type Range } from "./plot-fields";
 import { PlotTooltip, useWidth } from "./plot-parts";
+import { useFramePointer } from "../lib/use-frame-pointer";
 
 const H = 300;
 const L = 58;
@@ -81,17 +82,8 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
     svg.current!.setPointerCapture?.(e.pointerId);
     e.preventDefault();
   };
-  // Pointer moves arrive faster than frames: keep the last, handle it once per frame.
-  const pending = useRef<PointerEvent | null>(null);
-  const onMove = (e: PointerEvent) => {
-    if (!pending.current)
-      requestAnimationFrame(() => {
-        const ev = pending.current;
-        pending.current = null;
-        if (ev) move(ev);
-      });
-    pending.current = e;
-  };
+  // Pointer moves arrive faster than frames: handled once per frame.
+  const { onMove, pending, flush: flushPointer } = useFramePointer((e) => move(e));
   const move = (e: PointerEvent) => {
     const [px, py] = local(e);
     const d = drag.current;
@@ -107,8 +99,7 @@ export function ScatterPlot({ runs, x, y, logX, logY, inside, rect, onRect }: Pr
     onRect({ x: [a, b], y: [c, f] });
   };
   const up = (e: PointerEvent) => {
-    if (pending.current) move(pending.current);
-    pending.current = null;
+    flushPointer();
     const d = drag.current;
     drag.current = null;
     if (!d || d.moved) return;

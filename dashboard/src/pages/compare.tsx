@@ -1,11 +1,12 @@
 import type { JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { ChartGrid } from "../components/chart-grid";
+import { ConfigDiffTable } from "../components/config-diff-table";
 import { RunsPlots } from "../components/runs-plots";
 import { Empty, ErrorBox, Loading, StatusBadge } from "../components/states";
 import { get } from "../lib/api";
 import { runColor } from "../lib/colors";
-import { configAt, configKeys, fmtValue } from "../lib/format";
+import { configAt, configKeys } from "../lib/format";
 import type { MetricInfo, Run } from "../lib/types";
 import { useAsync } from "../lib/use-async";
 import { projectHref, projectNameOf, runHref } from "../lib/links";
@@ -76,29 +77,7 @@ function CompareView({ project, runs, keys, back }: { project: string; runs: Run
           <p class="muted">{n === 1 ? "Pick another run to see what differs." : "These runs share the same config."}</p>
         ) : (
           <div class="table-scroll">
-            <table class="grid compact" data-testid="config-diff">
-              <thead>
-                <tr>
-                  <th>key</th>
-                  {shown.map((r) => (
-                    <th>
-                      <span class="swatch" aria-hidden="true" style={{ background: runColor(r.id) }} />
-                      {r.name}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {differing.map((k) => (
-                  <tr>
-                    <th>{k}</th>
-                    {shown.map((r) => (
-                      <td class="num">{fmtValue(configAt(r.config, k))}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ConfigDiffTable runs={shown} keys={differing} corner="key" class="grid compact" testid="config-diff" />
           </div>
         )}
       </div>

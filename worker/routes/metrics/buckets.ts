@@ -6,7 +6,6 @@ import { checkShareKey } from "../../lib/share-access";
 import { guardShare } from "../../middleware/auth";
 import { bucketize, type BucketTiming } from "../../services/metrics/buckets";
 import { readTarget } from "../../services/metrics/series";
-import { toJsonOrNull, toJsonValue } from "../../services/metrics/summary";
 import { frozenBuckets, frozenSnapshot } from "../../services/share-snapshot-read";
 import { metricKey, metricValue, queryInt } from "./schema";
 
@@ -73,25 +72,7 @@ export const bucketsRoute = newRouter().openapi(route, async (c) => {
   if (start !== undefined && end !== undefined && start > end) throw new ApiError("invalid_argument", "start: must not be above end");
   const timing: BucketTiming = { sql: 0, decode: 0, rows: 0 };
   const accs = ids.length > 0 && start !== undefined && end !== undefined ? await bucketize(db, teamId, ids, q.x, start, end, q.buckets, timing) : new Map();
-  const out = runs.map((run) => {
-    const acc = accs.get(series.get(run) ?? -1);
-    const points = [];
-    if (acc) {
-      for (let b = 0; b < acc.n; b++) {
-        if (acc.count[b] === 0) continue;
-        points.push({
-          x0: acc.x0[b]!,
-          x1: acc.x1[b]!,
-          min: toJsonOrNull(acc.minOf(b)),
-          max: toJsonOrNull(acc.maxOf(b)),
-          last: toJsonValue(acc.last[b]!),
-          count: acc.count[b]!,
-          last_x: acc.lastX[b]!,
-        });
-      }
-    }
-    return { run, points };
-  });
+  const out = runs.map((run) => ({ run, points: accs.get(series.get(run) ?? -1)?.toJson() ?? [] }));
   c.header("server-timing", `sql;dur=${timing.sql.toFixed(1)}, decode;dur=${timing.decode.toFixed(1)}`);
   return c.json({ key: q.key, x: q.x, start: start ?? null, end: end ?? null, buckets: q.buckets, series: out }, 200);
 });

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { asBytes, decodeChunk, type Points } from "./codec";
 import { mergePoints } from "./merge";
+import { toJsonOrNull, toJsonValue } from "./summary";
 import { int, numArray, rows, type Q } from "./sql";
 
 export type Axis = "step" | "time";
@@ -30,6 +31,24 @@ export class BucketAcc {
     this.lastX = new Float64Array(n).fill(-Infinity);
     this.lastStep = new Float64Array(n).fill(-Infinity);
     this.real = new Uint8Array(n);
+  }
+
+  // The non-empty buckets as the API sends them (live reads and frozen snapshots alike).
+  toJson() {
+    const points = [];
+    for (let b = 0; b < this.n; b++) {
+      if (this.count[b] === 0) continue;
+      points.push({
+        x0: this.x0[b]!,
+        x1: this.x1[b]!,
+        min: toJsonOrNull(this.minOf(b)),
+        max: toJsonOrNull(this.maxOf(b)),
+        last: toJsonValue(this.last[b]!),
+        count: this.count[b]!,
+        last_x: this.lastX[b]!,
+      });
+    }
+    return points;
   }
 
   minOf = (b: number): number | null => (this.real[b] ? this.min[b]! : null);
