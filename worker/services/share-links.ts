@@ -113,10 +113,11 @@ export async function revokeShareLink(db: Db, storage: () => Storage, teamId: st
   return view;
 }
 
-// The auth path: the link by id (before the team is known, like API keys),
-// with the scope its report's blocks grant (the frozen version's blocks for
-// frozen links). Null when unknown, revoked, or its team is being deleted.
-export async function lookupShareLink(db: Db, linkId: string): Promise<CachedShare> {
+// A link by id (before the team is known, like API keys) with the title and
+// blocks it shows: the report's current ones, or for a frozen link the
+// version it froze (null when that version was never stored). Null when the
+// link is unknown or revoked, or its team is being deleted.
+export async function linkWithShownReport(db: Db, linkId: string) {
   const [row] = await db
     .select({
       teamId: shareLinks.teamId,
@@ -128,6 +129,7 @@ export async function lookupShareLink(db: Db, linkId: string): Promise<CachedSha
       frozenVersion: shareLinks.frozenVersion,
       snapshotKey: shareLinks.snapshotKey,
       projectId: reports.projectId,
+      title: reports.title,
       blocks: reports.blocks,
       version: reports.version,
     })
@@ -137,16 +139,24 @@ export async function lookupShareLink(db: Db, linkId: string): Promise<CachedSha
     .where(eq(shareLinks.id, linkId))
     .limit(1);
   if (!row || row.revokedAt) return null;
-  let blocks: unknown[] = row.blocks;
+  let shown: { title: string; blocks: unknown[] } | null = { title: row.title, blocks: row.blocks };
   if (row.frozenVersion !== null && row.frozenVersion !== row.version) {
     const [v] = await db
-      .select({ blocks: reportVersions.blocks })
+      .select({ title: reportVersions.title, blocks: reportVersions.blocks })
       .from(reportVersions)
       .where(and(eq(reportVersions.teamId, row.teamId), eq(reportVersions.reportId, row.reportId), eq(reportVersions.version, row.frozenVersion)))
       .limit(1);
-    // A frozen version that was never stored grants nothing rather than today's blocks.
-    blocks = v?.blocks ?? [];
+    shown = v ?? null;
   }
+  return { ...row, shown };
+}
+
+// The auth path: the link with the scope its shown blocks grant.
+export async function lookupShareLink(db: Db, linkId: string): Promise<CachedShare> {
+  const row = await linkWithShownReport(db, linkId);
+  if (!row) return null;
+  // A frozen version that was never stored grants nothing rather than today's blocks.
+  const blocks = row.shown?.blocks ?? [];
   return {
     secretHash: row.secretHash,
     teamId: row.teamId,

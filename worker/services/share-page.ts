@@ -1,8 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { reports, reportVersions, shareLinks, teams } from "../../schema";
 import { hashApiKey, sameHash } from "../lib/api-key-format";
 import type { Db } from "../lib/db";
 import { parseShareToken } from "../lib/share-access";
+import { linkWithShownReport } from "./share-links";
 
 // What a link preview (Open Graph) may say about a shared report: its title and
 // the start of its first text block, and only for a live link whose whole
@@ -12,36 +11,10 @@ export type SharePreview = { title: string; description: string };
 export async function sharePreview(db: Db, token: string, now = Date.now()): Promise<SharePreview | null> {
   const parsed = parseShareToken(token);
   if (!parsed) return null;
-  const [row] = await db
-    .select({
-      teamId: shareLinks.teamId,
-      reportId: shareLinks.reportId,
-      secretHash: shareLinks.secretHash,
-      expiresAt: shareLinks.expiresAt,
-      revokedAt: shareLinks.revokedAt,
-      frozenVersion: shareLinks.frozenVersion,
-      title: reports.title,
-      blocks: reports.blocks,
-      version: reports.version,
-    })
-    .from(shareLinks)
-    .innerJoin(reports, and(eq(reports.teamId, shareLinks.teamId), eq(reports.id, shareLinks.reportId)))
-    .innerJoin(teams, and(eq(teams.id, shareLinks.teamId), isNull(teams.deletingAt)))
-    .where(eq(shareLinks.id, parsed.id))
-    .limit(1);
-  if (!row || row.revokedAt || row.expiresAt.getTime() <= now) return null;
+  const row = await linkWithShownReport(db, parsed.id);
+  if (!row || row.expiresAt.getTime() <= now || !row.shown) return null;
   if (!sameHash(row.secretHash, await hashApiKey(token))) return null;
-  let { title, blocks } = row as { title: string; blocks: unknown };
-  // A frozen link previews the version it shows.
-  if (row.frozenVersion !== null && row.frozenVersion !== row.version) {
-    const [v] = await db
-      .select({ title: reportVersions.title, blocks: reportVersions.blocks })
-      .from(reportVersions)
-      .where(and(eq(reportVersions.teamId, row.teamId), eq(reportVersions.reportId, row.reportId), eq(reportVersions.version, row.frozenVersion)))
-      .limit(1);
-    if (!v) return null;
-    ({ title, blocks } = v as { title: string; blocks: unknown });
-  }
+  const { title, blocks } = row.shown;
   return { title, description: firstText(Array.isArray(blocks) ? blocks : []) };
 }
 
