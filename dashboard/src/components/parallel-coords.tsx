@@ -4,7 +4,7 @@ import { runColor } from "../lib/colors";
 import { fmtValue } from "../lib/format";
 import type { Run } from "../lib/types";
 import { buildFields, defaultLog, describeRange, positions, ticks, within, type Field, type Range } from "./plot-fields";
-import { PlotTooltip, useWidth } from "./plot-parts";
+import { activeBrushes, PlotTooltip, useBrushes, useWidth } from "./plot-parts";
 import { useFramePointer } from "../lib/use-frame-pointer";
 import "../styles/plots.css";
 
@@ -229,20 +229,13 @@ class Lines extends Component<LinesProps> {
 export function ParallelCoords({ runs, keys, metrics }: { runs: Run[]; keys: string[]; metrics: string[]; colors?: Map<string, string> }) {
   const fields = useMemo(() => buildFields(runs), [runs]);
   const [metric, setMetric] = useState(metrics[0] ?? "");
-  const [brushes, setBrushes] = useState<Map<string, Range>>(new Map());
+  const { brushes, brush } = useBrushes();
   const ids = [...keys.map((k) => `config.${k}`), ...(metric ? [`summary.${metric}`] : [])];
   const axes = ids.map((id) => fields.find((f) => f.id === id)).filter((f): f is Field => !!f);
   const logs = useMemo(() => defaultLog(fields), [fields]);
   const pos = useMemo(() => positions(runs, axes, logs), [runs, ids.join("\n"), logs]);
-  const active = axes.map((f, i) => [brushes.get(f.id), pos[i]!] as const).filter(([b]) => b) as [Range, Float64Array][];
+  const active = activeBrushes(axes, pos, brushes);
   const inside = active.length ? Uint8Array.from(runs, (_, i) => (active.every(([b, p]) => within(p[i]!, b)) ? 1 : 0)) : null;
-  const brush = (id: string, r: Range | null) =>
-    setBrushes((old) => {
-      const next = new Map(old);
-      if (r) next.set(id, r);
-      else next.delete(id);
-      return next;
-    });
   return (
     <div class="plots">
       {metrics.length > 1 && (

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { Field } from "./plot-fields";
+import type { Field, Range } from "./plot-fields";
 
 // The width a plot may take: its box's, followed as the window resizes.
 export function useWidth<T extends HTMLElement>(fallback = 600) {
@@ -56,3 +56,20 @@ export function FieldPicker({ fields, chosen, logs, onChosen, onLog }: { fields:
     </details>
   );
 }
+
+// Brushes by field id: set one with a range, clear it with null.
+export function useBrushes() {
+  const [brushes, setBrushes] = useState<Map<string, Range>>(new Map());
+  const brush = (id: string, r: Range | null) =>
+    setBrushes((old) => {
+      const next = new Map(old);
+      if (r) next.set(id, r);
+      else next.delete(id);
+      return next;
+    });
+  return { brushes, brush, setBrushes };
+}
+
+// The brushed axes, each with its runs' positions (in the order of `axes`).
+export const activeBrushes = (axes: Field[], pos: Float64Array[], brushes: Map<string, Range>) =>
+  axes.map((f, i) => [brushes.get(f.id), pos[i]!] as const).filter(([b]) => b) as [Range, Float64Array][];

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Run } from "../lib/types";
 import { ParallelCoordsPlot } from "./parallel-coords";
-import { buildFields, defaultAxes, defaultLog, positions, within, type Range } from "./plot-fields";
-import { FieldPicker } from "./plot-parts";
+import { buildFields, defaultAxes, defaultLog, positions, within } from "./plot-fields";
+import { activeBrushes, FieldPicker, useBrushes } from "./plot-parts";
 import { inRect, ScatterPlot, type ScatterRect } from "./scatter-plot";
 import "../styles/plots.css";
 
@@ -38,7 +38,7 @@ export function RunsPlots({ runs, onFilter }: RunsPlotsProps) {
       // Private mode: the choice lasts for this page only.
     }
   };
-  const [brushes, setBrushes] = useState<Map<string, Range>>(new Map());
+  const { brushes, brush, setBrushes } = useBrushes();
   const [rect, setRect] = useState<ScatterRect | null>(null);
 
   const axisIds = (saved.axes ?? defaultAxes(fields)).filter((id) => byId.has(id));
@@ -59,13 +59,6 @@ export function RunsPlots({ runs, onFilter }: RunsPlotsProps) {
     if (brushes.has(id)) brush(id, null);
     if (id === xId || id === yId) setRect(null);
   };
-  const brush = (id: string, r: Range | null) =>
-    setBrushes((old) => {
-      const next = new Map(old);
-      if (r) next.set(id, r);
-      else next.delete(id);
-      return next;
-    });
   const setAxes = (ids: string[]) => {
     save({ axes: ids });
     setBrushes((old) => new Map([...old].filter(([id]) => ids.includes(id))));
@@ -73,7 +66,7 @@ export function RunsPlots({ runs, onFilter }: RunsPlotsProps) {
 
   const pos = useMemo(() => positions(runs, axes, logs), [runs, axisIds.join("\n"), logs]);
   const inside = useMemo(() => {
-    const active = axes.map((f, i) => [brushes.get(f.id), pos[i]!] as const).filter(([b]) => b) as [Range, Float64Array][];
+    const active = activeBrushes(axes, pos, brushes);
     if (active.length === 0 && !rect) return null;
     const out = new Uint8Array(runs.length);
     const scat = sx && sy && rect ? { x: sx, y: sy, logX: logs.has(sx.id), logY: logs.has(sy.id) } : null;
