@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32, deflateSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { artifactsHref } from "../../dashboard/src/lib/links.ts";
@@ -17,6 +16,7 @@ import { main as cli } from "../../sdk/cli/index.ts";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
 import { auditPage } from "./helpers/a11y";
+import { png } from "./helpers/png";
 import { launch, shot, watchErrors } from "./helpers/browser";
 import { startRun } from "./helpers/runs";
 
@@ -35,25 +35,6 @@ afterAll(async () => {
 const SLOW = { timeout: 15_000, interval: 150 };
 const WIDE = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
-
-// A 24×24 red square, so an image preview has pixels to show.
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(24, 0);
-  ihdr.writeUInt32BE(24, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(24 * 3, Buffer.from([220, 40, 40]))]);
-  const raw = Buffer.concat(Array.from({ length: 24 }, () => row));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 // Every control named, nothing past the right edge, text readable (WCAG AA).
 async function audit(page: Page, name: string, width: number) {
@@ -86,7 +67,7 @@ test("artifacts logged by the SDK and the CLI show on the Artifacts page and the
   const weights = randomBytes(70_000);
   await writeFile(join(model, "weights.bin"), weights);
   await writeFile(join(model, "eval", "notes.txt"), "hello artifact\nval/acc 0.93\n");
-  await writeFile(join(model, "eval", "sample.png"), png());
+  await writeFile(join(model, "eval", "sample.png"), png(24, 24, () => [220, 40, 40]));
   const trainer = await startRun(url, team.key, project, "trainer", { lr: 0.01 });
   const logged = await trainer.logArtifact(model, { name: "resnet", type: "model", aliases: ["best"] });
   expect(logged.version.version).toBe(1);

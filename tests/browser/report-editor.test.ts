@@ -10,13 +10,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32, deflateSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { api, randomIp, stack, uniq } from "../helpers/api";
 import { makeTeam } from "../helpers/harness";
 import { auditPage } from "./helpers/a11y";
 import { dragZoom, launch, shot, watchBuckets, watchErrors } from "./helpers/browser";
+import { png } from "./helpers/png";
 import { startRun } from "./helpers/runs";
 
 let browser: Browser;
@@ -31,25 +31,6 @@ afterAll(async () => {
 });
 
 const SLOW = { timeout: 15_000, interval: 100 };
-
-// A 64×40 PNG with a colour ramp, so the inline preview has pixels.
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const [w, h] = [64, 40];
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const rows = Array.from({ length: h }, (_, y) => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, (_, x) => [x * 4, 80 + y * 4, 200]).flat())]));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
-}
 
 // Named controls, nothing past the right edge, AA contrast (helpers/a11y.ts).
 async function audit(page: Page, width: number, at: string, problems: string[]) {
@@ -75,7 +56,7 @@ test("build a report with every block type, insert between, reorder by keyboard 
   }
   // An image artifact, logged through the SDK as users do.
   await mkdir(join(dir, "samples"), { recursive: true });
-  await writeFile(join(dir, "samples", "grid.png"), png());
+  await writeFile(join(dir, "samples", "grid.png"), png(64, 40, (x, y) => [x * 4, 80 + y * 4, 200]));
   const trainer = await startRun(url, team.key, project, "trainer", { lr: 0.01 });
   await trainer.logArtifact(join(dir, "samples"), { name: "samples", type: "images", aliases: ["best"] });
   await trainer.finish();

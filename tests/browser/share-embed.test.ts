@@ -5,10 +5,10 @@
 // framed: its answer carries frame-ancestors 'none' and the frame stays empty.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { api, stack } from "../helpers/api";
-import { launch, shot, watchBuckets, watchErrors } from "./helpers/browser";
+import { dragZoom, launch, shot, watchBuckets, watchErrors } from "./helpers/browser";
 import { sharedReport } from "./helpers/shared-report";
 
 let browser: Browser;
@@ -30,17 +30,6 @@ afterAll(async () => {
 const SLOW = { timeout: 15_000, interval: 100 };
 
 const frameAt = (page: Page, part: string) => page.frames().find((f) => f.url().includes(part));
-
-// Drag across the frame's chart from one fraction of its width to another (mouse coordinates are the page's).
-async function dragZoomIn(page: Page, frame: Frame, chart: string, from: number, to: number) {
-  const box = (await frame.locator(`${chart} .u-over`).boundingBox())!;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * from, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 4 });
-  await page.mouse.move(box.x + box.width * to, y, { steps: 4 });
-  await page.mouse.up();
-}
 
 test("embed a panel from the share dialog on another site; the dashboard cannot be framed", async () => {
   const url = stack().url;
@@ -95,7 +84,7 @@ test("embed a panel from the share dialog on another site; the dashboard cannot 
 
   // Zoom inside the frame: a new, exact range is read through the share token.
   const before = buckets.length;
-  await dragZoomIn(page, embed, chart, 0.3, 0.6);
+  await dragZoom(page, chart, 0.3, 0.6, embed);
   await expect.poll(() => buckets.length, SLOW).toBeGreaterThan(before);
   expect(buckets.at(-1)!.get("start")).toMatch(/^\d+$/);
   await embed.waitForSelector(`${chart} button:has-text('Reset zoom')`);

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 import { launchChromium } from "../../../local/chromium.ts";
 
 export const SCREENSHOTS = fileURLToPath(new URL("../../output/screenshots/", import.meta.url));
@@ -31,8 +31,9 @@ export function watchErrors(page: Page) {
 }
 
 // Drag across a chart's plot area from one fraction of its width to another.
-export async function dragZoom(page: Page, chart: string, from: number, to: number) {
-  const over = page.locator(`${chart} .u-over`);
+// A chart inside a frame is found in `within`; the mouse is the page's.
+export async function dragZoom(page: Page, chart: string, from: number, to: number, within: Page | Frame = page) {
+  const over = within.locator(`${chart} .u-over`);
   const box = (await over.boundingBox())!;
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * from, y);
