@@ -31,7 +31,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   // Never 5432, which a real server on the machine may hold.
   const port = opts.port ?? (await freePort());
   mkdirSync(dirname(opts.dataDir), { recursive: true });
-  const ids = runAs(dirname(opts.dataDir), log);
+  const ids = runAs([dirname(opts.dataDir), dirname(initdb), dirname(postgres)], log);
   // The server's own log goes to a file beside the cluster, not the console.
   const logFile = join(dirname(opts.dataDir), "postgres.log");
   const serverLog = createWriteStream(logFile, { flags: "a" });
@@ -114,9 +114,10 @@ function stopServer(child: ChildProcess): Promise<void> {
 }
 
 // Postgres refuses to run as root. As root, run it as a `postgres` system user
-// (made on first use), and give each folder from the data folder up to / the
-// search bit (o+x, never read) so that user can reach it (mkdtemp makes 0700).
-function runAs(dir: string, log: (line: string) => void): { uid: number; gid: number } | undefined {
+// (made on first use), and give each folder from the data folder and from the
+// binaries' folder up to / the search bit (o+x, never read) so that user can
+// reach them (mkdtemp makes 0700, and so may a checkout's parent, like /root).
+function runAs(dirs: string[], log: (line: string) => void): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   let ids = userIds();
   if (!ids) {
@@ -125,14 +126,15 @@ function runAs(dir: string, log: (line: string) => void): { uid: number; gid: nu
     ids = userIds();
     if (!ids) throw new Error("could not create a `postgres` user to run the embedded PostgreSQL as");
   }
-  for (let d = dir; ; d = dirname(d)) {
-    const mode = statSync(d).mode;
-    if (!(mode & 0o001)) {
-      chmodSync(d, (mode & 0o7777) | 0o001);
-      log(`made ${d} traversable (o+x) for the postgres user`);
+  for (const dir of dirs)
+    for (let d = dir; ; d = dirname(d)) {
+      const mode = statSync(d).mode;
+      if (!(mode & 0o001)) {
+        chmodSync(d, (mode & 0o7777) | 0o001);
+        log(`made ${d} traversable (o+x) for the postgres user`);
+      }
+      if (dirname(d) === d) break;
     }
-    if (dirname(d) === d) break;
-  }
   return ids;
 }
 
